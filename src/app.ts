@@ -1,0 +1,64 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import 'reflect-metadata';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { Authenticator } from './auth/credentials';
+import type { Config } from './config/config';
+import { createDataSource, migrate } from './database/data-source';
+import { startEmbeddedDatabase } from './database/embedded-database';
+import { createApolloServer } from './graphql/apollo';
+import { createServices } from './graphql/context';
+import { createHttpServer } from './server/http-server';
+
+export interface App {
+  url: string;
+  dataSource: DataSource;
+  httpServer: http.Server;
+  /** Stops accepting, lets in-flight requests finish, closes the pool, stops an embedded database. */
+  stop(): Promise<void>;
+}
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+export async function startApp(config: Config, log: Logger): Promise<App> {
+  const embedded = config.databaseUrl ? null : await startEmbeddedDatabase(config.dataDir, (m) => log.warn(m));
+  if (embedded) log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+  const dataSource = createDataSource(config.databaseUrl ?? embedded!.url);
+  try {
+    await dataSource.initialize();
+    const applied = await migrate(dataSource);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  } catch (err) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw err;
+  }
+
+  const services = createServices(dataSource);
+  const apollo = createApolloServer(config, log);
+  await apollo.start();
+  const httpServer = createHttpServer({ config, log, apollo, services, dataSource, authenticator: new Authenticator(config, dataSource) });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ url: `${url}/graphql`, database: embedded ? 'embedded' : 'external' }, 'Coalition ready');
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_TIMEOUT_MS);
+      await closed;
+      clearTimeout(timer);
+      await apollo.stop();
+      await dataSource.destroy();
+      await embedded?.stop();
+      log.info('stopped');
+    })());
+  return { url, dataSource, httpServer, stop };
+}

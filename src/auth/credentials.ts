@@ -1,0 +1,75 @@
+import { createHash, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
+import { importSPKI, jwtVerify, KeyLike } from 'jose';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/config';
+import { normalizeCardNumber } from '../member/member.service';
+import { unauthenticated } from './auth.errors';
+import type { Principal } from './principal';
+
+const PARTNER_KEY_PREFIX = 'cpk_';
+
+/** A new partner API key: 256 random bits, shown once; only its SHA-256 is stored. */
+export function newPartnerApiKey(): { key: string; hash: Buffer; prefix: string } {
+  const key = PARTNER_KEY_PREFIX + randomBytes(32).toString('base64url');
+  return { key, hash: sha256(key), prefix: key.slice(0, 12) };
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Resolves `Authorization: Bearer <credential>` to a principal: operator key, partner key or member JWT. */
+export class Authenticator {
+  private readonly operatorKeyHash: Buffer;
+  private readonly memberKey: Promise<KeyLike | Uint8Array | null>;
+
+  constructor(
+    private readonly config: Config,
+    private readonly dataSource: DataSource,
+  ) {
+    this.operatorKeyHash = sha256(config.operatorKey);
+    const { secret, publicKeyPem } = config.memberJwt;
+    this.memberKey = publicKeyPem
+      ? importSPKI(publicKeyPem, 'RS256')
+      : Promise.resolve(secret ? createSecretKey(Buffer.from(secret, 'utf8')) : null);
+  }
+
+  /** null for an anonymous request; throws UNAUTHENTICATED for a credential that does not check out. */
+  async authenticate(authorization: string | undefined): Promise<Principal | null> {
+    if (authorization === undefined || authorization === '') return null;
+    const match = /^Bearer ([\x21-\x7e]{1,4096})$/i.exec(authorization);
+    if (!match) throw unauthenticated('Authorization header must be "Bearer <credential>"');
+    const credential = match[1];
+    if (credential.startsWith(PARTNER_KEY_PREFIX)) return this.partner(credential);
+    if (credential.split('.').length === 3) return this.member(credential);
+    // Comparing hashes keeps the comparison constant-time whatever the credential's length.
+    if (timingSafeEqual(sha256(credential), this.operatorKeyHash)) return { kind: 'OPERATOR' };
+    throw unauthenticated('Unknown credential');
+  }
+
+  private async partner(key: string): Promise<Principal> {
+    const rows: { id: string; partner_id: string }[] = await this.dataSource.query(
+      'SELECT id, partner_id FROM partner_api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+      [sha256(key)],
+    );
+    if (rows.length === 0) throw unauthenticated('Unknown or revoked partner API key');
+    return { kind: 'PARTNER', partnerId: rows[0].partner_id, apiKeyId: rows[0].id };
+  }
+
+  private async member(token: string): Promise<Principal> {
+    const key = await this.memberKey;
+    if (!key) throw unauthenticated('Member tokens are not configured on this server');
+    const { issuer, audience, publicKeyPem } = this.config.memberJwt;
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [publicKeyPem ? 'RS256' : 'HS256'],
+        issuer: issuer ?? undefined,
+        audience: audience ?? undefined,
+        requiredClaims: ['sub', 'exp'],
+      });
+      return { kind: 'MEMBER', cardNumber: normalizeCardNumber(String(payload.sub)) };
+    } catch (err) {
+      throw unauthenticated(`Invalid member token: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration comes from the environment only and is validated once, at start, so a bad value
+ * stops the server with a message naming the variable instead of failing on the first request.
+ */
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  port: number;
+  host: string;
+  /** null: start the embedded PostgreSQL in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  operatorKey: string;
+  memberJwt: { secret: string | null; publicKeyPem: string | null; issuer: string | null; audience: string | null };
+  logLevel: string;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+const schema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test'], {
+    error: 'NODE_ENV must be one of production, development, test',
+  }).default('development'),
+  PORT: z.coerce
+    .number({ error: 'PORT must be a whole number' })
+    .int('PORT must be a whole number')
+    .min(0, 'PORT must be between 0 and 65535')
+    .max(65535, 'PORT must be between 0 and 65535')
+    .default(4000),
+  HOST: z.string().min(1, 'HOST must not be empty').default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .refine(isPostgresUrl, 'DATABASE_URL must be a postgres:// or postgresql:// URL, e.g. postgres://user:pass@127.0.0.1:5432/coalition')
+    .optional(),
+  COALITION_DATA_DIR: z.string().min(1, 'COALITION_DATA_DIR must not be empty').default('.coalition-data'),
+  COALITION_OPERATOR_KEY: z
+    .string()
+    .min(MIN_SECRET_LENGTH, `COALITION_OPERATOR_KEY must be at least ${MIN_SECRET_LENGTH} characters`)
+    .optional(),
+  COALITION_MEMBER_JWT_SECRET: z
+    .string()
+    .min(MIN_SECRET_LENGTH, `COALITION_MEMBER_JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters (HS256 needs 256 bits)`)
+    .optional(),
+  COALITION_MEMBER_JWT_PUBLIC_KEY: z
+    .string()
+    .refine((v) => v.includes('BEGIN PUBLIC KEY'), 'COALITION_MEMBER_JWT_PUBLIC_KEY must be a PEM SPKI public key (-----BEGIN PUBLIC KEY-----)')
+    .optional(),
+  COALITION_MEMBER_JWT_ISSUER: z.string().min(1).optional(),
+  COALITION_MEMBER_JWT_AUDIENCE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  }).default('info'),
+  COALITION_MAX_BODY_BYTES: z.coerce
+    .number({ error: 'COALITION_MAX_BODY_BYTES must be a whole number' })
+    .int('COALITION_MAX_BODY_BYTES must be a whole number')
+    .min(1024, 'COALITION_MAX_BODY_BYTES must be at least 1024')
+    .default(1_048_576),
+});
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    const isPostgres = url.protocol === 'postgres:' || url.protocol === 'postgresql:';
+    return isPostgres && (url.hostname !== '' || url.searchParams.has('host'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads the configuration. Outside production, missing secrets are generated once and kept in the
+ * data folder so that `npm start` works with no setup and keys survive restarts; in production they
+ * are required.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.COALITION_DATA_DIR);
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production') {
+    if (!e.COALITION_OPERATOR_KEY) problems.push('COALITION_OPERATOR_KEY is required in production');
+    if (!e.COALITION_MEMBER_JWT_SECRET && !e.COALITION_MEMBER_JWT_PUBLIC_KEY) {
+      problems.push('COALITION_MEMBER_JWT_SECRET or COALITION_MEMBER_JWT_PUBLIC_KEY is required in production');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const needsDataDir = !e.DATABASE_URL || !e.COALITION_OPERATOR_KEY || (!e.COALITION_MEMBER_JWT_SECRET && !e.COALITION_MEMBER_JWT_PUBLIC_KEY);
+  if (needsDataDir) ensureWritableDir(dataDir);
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir,
+    operatorKey: e.COALITION_OPERATOR_KEY ?? persistedSecret(dataDir, 'operator-key'),
+    memberJwt: {
+      secret:
+        e.COALITION_MEMBER_JWT_SECRET ??
+        (e.COALITION_MEMBER_JWT_PUBLIC_KEY ? null : persistedSecret(dataDir, 'member-jwt-secret')),
+      publicKeyPem: e.COALITION_MEMBER_JWT_PUBLIC_KEY ?? null,
+      issuer: e.COALITION_MEMBER_JWT_ISSUER ?? null,
+      audience: e.COALITION_MEMBER_JWT_AUDIENCE ?? null,
+    },
+    logLevel: e.LOG_LEVEL,
+    maxBodyBytes: e.COALITION_MAX_BODY_BYTES,
+  };
+}
+
+/** An unset variable and one set to the empty string mean the same: use the default. */
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1] !== ''));
+}
+
+function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = path.join(dir, '.write-probe');
+    writeFileSync(probe, '');
+  } catch (err) {
+    throw new ConfigError([`COALITION_DATA_DIR (${dir}) is not a writable folder: ${(err as Error).message}`]);
+  }
+}
+
+function persistedSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

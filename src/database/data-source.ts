@@ -1,0 +1,29 @@
+import { DataSource } from 'typeorm';
+import { migrations } from '../../migrations';
+import { entities } from './entities';
+
+/** TypeORM serves reads, administration and migrations; value-moving writes are single SQL calls. */
+export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    poolSize: options.poolSize ?? 20,
+    extra: {
+      // Timestamps are stored and compared in UTC, whatever the server's default zone.
+      options: '-c timezone=UTC',
+      application_name: 'coalition',
+    },
+  });
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}

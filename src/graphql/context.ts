@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { MemberLoaders, MemberService } from '../member/member.service';
+import { PartnerLoaders, PartnerService } from '../partner/partner.service';
+
+/** One instance of each service for the life of the server. */
+export interface Services {
+  partners: PartnerService;
+  members: MemberService;
+}
+
+export function createServices(dataSource: DataSource): Services {
+  return {
+    partners: new PartnerService(dataSource),
+    members: new MemberService(dataSource),
+  };
+}
+
+/** Per request: batching loaders must not share a cache across callers with different rights. */
+export interface Loaders extends PartnerLoaders, MemberLoaders {}
+
+export interface Context {
+  principal: Principal | null;
+  requestId: string;
+  log: Logger;
+  services: Services;
+  loaders: Loaders;
+}
+
+export function createLoaders(services: Services): Loaders {
+  return { ...services.partners.createLoaders(), ...services.members.createLoaders() };
+}

@@ -1,0 +1,26 @@
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { fromGlobalId, Node } from '../common/relay';
+import { memberNode } from '../member/member.resolver';
+import { partnerApiKeyNode, partnerNode } from '../partner/partner.resolver';
+import type { Context } from './context';
+
+/**
+ * Each node type's fetcher applies that type's visibility rule; an object the caller may not see
+ * answers null, exactly as one that does not exist, so IDs leak nothing.
+ */
+const nodeFetchers: Record<string, (localId: string, ctx: Context) => Promise<Node | null>> = {
+  Partner: partnerNode,
+  PartnerApiKey: partnerApiKeyNode,
+  Member: memberNode,
+};
+
+@Resolver()
+export class NodeResolver {
+  @Authorized()
+  @Query(() => Node, { nullable: true, description: 'Any object by its global ID, if the caller may see it.' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
+    const parsed = fromGlobalId(id);
+    const fetch = parsed && nodeFetchers[parsed.typeName];
+    return fetch ? fetch(parsed.localId, ctx) : null;
+  }
+}

@@ -1,0 +1,73 @@
+import DataLoader from 'dataloader';
+import { DataSource, In, Repository } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { CommonErrorCode, Validation } from '../common/user-error';
+import { MemberEntity } from './member.entity';
+import { duplicateCard, unknownMember } from './member.errors';
+import type { EnrollMemberInput } from './member.inputs';
+
+export interface MemberLoaders {
+  member: DataLoader<string, MemberEntity | null>;
+}
+
+/** Card numbers are compared in one canonical form: no spaces, upper case. */
+export function normalizeCardNumber(cardNumber: string): string {
+  return cardNumber.replace(/\s+/g, '').toUpperCase();
+}
+
+export class MemberService {
+  private readonly members: Repository<MemberEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.members = dataSource.getRepository(MemberEntity);
+  }
+
+  /** Enrols a card. The unique card number makes a repeated enrolment a DUPLICATE_CARD, never a second member. */
+  async enroll(input: EnrollMemberInput, principal: Principal): Promise<MemberEntity> {
+    const cardNumber = normalizeCardNumber(input.cardNumber);
+    const referredBy = input.referredBy == null ? null : normalizeCardNumber(input.referredBy);
+    new Validation()
+      .check(/^[0-9A-Z]{6,32}$/.test(cardNumber), CommonErrorCode.INVALID_INPUT, ['input', 'cardNumber'],
+        'cardNumber must be 6 to 32 digits or letters')
+      .check(input.birthDate == null || isPastDate(input.birthDate), CommonErrorCode.INVALID_INPUT, ['input', 'birthDate'],
+        'birthDate must be a real date YYYY-MM-DD between 1900-01-01 and today')
+      .throwIfAny();
+
+    const rows: { id: string; referrer_found: boolean }[] = await this.dataSource.query(
+      `WITH referrer AS (SELECT id FROM members WHERE card_number = $3),
+       inserted AS (
+         INSERT INTO members (card_number, birth_date, referred_by, enrolled_by_partner_id)
+         SELECT $1, $2::date, (SELECT id FROM referrer), $4
+         WHERE $3::text IS NULL OR EXISTS (SELECT 1 FROM referrer)
+         ON CONFLICT (card_number) DO NOTHING
+         RETURNING id
+       )
+       SELECT (SELECT id FROM inserted) AS id, ($3::text IS NULL OR EXISTS (SELECT 1 FROM referrer)) AS referrer_found`,
+      [cardNumber, input.birthDate ?? null, referredBy, principal.kind === 'PARTNER' ? principal.partnerId : null],
+    );
+    if (!rows[0].referrer_found) throw unknownMember(referredBy!, ['input', 'referredBy']);
+    if (rows[0].id === null) throw duplicateCard(cardNumber);
+    return this.members.findOneByOrFail({ id: rows[0].id });
+  }
+
+  findByCard(cardNumber: string): Promise<MemberEntity | null> {
+    return this.members.findOneBy({ cardNumber: normalizeCardNumber(cardNumber) });
+  }
+
+  createLoaders(): MemberLoaders {
+    return {
+      member: new DataLoader(async (ids) => {
+        const found = await this.members.findBy({ id: In([...ids]) });
+        return ids.map((id) => found.find((m) => m.id === id) ?? null);
+      }),
+    };
+  }
+}
+
+function isPastDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const date = new Date(Date.UTC(+match[1], +match[2] - 1, +match[3]));
+  const roundTrips = date.toISOString().slice(0, 10) === value;
+  return roundTrips && value >= '1900-01-01' && date.getTime() <= Date.now();
+}

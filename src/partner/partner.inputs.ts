@@ -1,0 +1,24 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { DecimalScalar } from '../common/scalars';
+
+@InputType()
+export class CreatePartnerInput {
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'e.g. "pharmacy"; partners in one category are competitors.' }) category!: string;
+  @Field(() => String, { description: 'ISO 4217 code the partner trades and settles in.' }) currency!: string;
+  @Field(() => DecimalScalar, { description: 'Points earned per 1.00 of currency.' }) pointsPerUnit!: string;
+  @Field(() => DecimalScalar, { description: 'What the partner pays per point it issues.' }) issuancePricePerPoint!: string;
+  @Field(() => DecimalScalar, { description: 'What the partner receives per point redeemed at it.' }) redemptionValuePerPoint!: string;
+  @Field(() => DecimalScalar, { nullable: true, description: 'Share of gift-card value honoured that it receives (default 1).' })
+  giftCardReimbursementRate?: string | null;
+}
+
+@InputType()
+export class CreatePartnerApiKeyInput {
+  @Field(() => ID) partnerId!: string;
+}
+
+@InputType()
+export class RevokePartnerApiKeyInput {
+  @Field(() => ID) apiKeyId!: string;
+}

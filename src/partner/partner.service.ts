@@ -1,0 +1,140 @@
+import DataLoader from 'dataloader';
+import { DataSource, In, Repository } from 'typeorm';
+import { newPartnerApiKey } from '../auth/credentials';
+import type { Principal } from '../auth/principal';
+import { compareDecimal, decimalScale } from '../common/decimal';
+import { requireCurrency } from '../common/money';
+import { applyIdKeyset, PageWindow } from '../common/relay';
+import { CommonErrorCode, Validation } from '../common/user-error';
+import { PartnerApiKeyEntity, PartnerContractEntity, PartnerEntity } from './partner.entity';
+import { duplicatePartner, PartnerErrorCode, unknownApiKey, unknownPartner } from './partner.errors';
+import type { CreatePartnerInput } from './partner.inputs';
+
+/** Rates are stored exactly; ten decimals is finer than any price per point a contract quotes. */
+const MAX_RATE_SCALE = 10;
+
+export interface PartnerLoaders {
+  partner: DataLoader<string, PartnerEntity | null>;
+  currentContract: DataLoader<string, PartnerContractEntity | null>;
+}
+
+export class PartnerService {
+  private readonly partners: Repository<PartnerEntity>;
+  private readonly contracts: Repository<PartnerContractEntity>;
+  private readonly apiKeys: Repository<PartnerApiKeyEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.partners = dataSource.getRepository(PartnerEntity);
+    this.contracts = dataSource.getRepository(PartnerContractEntity);
+    this.apiKeys = dataSource.getRepository(PartnerApiKeyEntity);
+  }
+
+  /** Onboards a partner with contract version 1 (effective now) and its first API key, in one statement. */
+  async create(input: CreatePartnerInput): Promise<{ partner: PartnerEntity; apiKey: string }> {
+    const name = input.name.trim();
+    const category = input.category.trim().toLowerCase();
+    const giftCardRate = input.giftCardReimbursementRate ?? '1';
+    new Validation()
+      .check(name.length >= 1 && name.length <= 200 && !/\p{Cc}/u.test(name), CommonErrorCode.INVALID_INPUT, ['input', 'name'],
+        'name must be 1 to 200 characters with no control characters')
+      .check(/^[a-z0-9][a-z0-9_-]{0,63}$/.test(category), CommonErrorCode.INVALID_INPUT, ['input', 'category'],
+        'category must be 1 to 64 letters, digits, "-" or "_", starting with a letter or digit')
+      .check(isRate(input.pointsPerUnit, { positive: true }), PartnerErrorCode.INVALID_RATE, ['input', 'pointsPerUnit'],
+        `pointsPerUnit must be greater than zero with at most ${MAX_RATE_SCALE} decimals`)
+      .check(isRate(input.issuancePricePerPoint), PartnerErrorCode.INVALID_RATE, ['input', 'issuancePricePerPoint'],
+        `issuancePricePerPoint must be zero or more with at most ${MAX_RATE_SCALE} decimals`)
+      .check(isRate(input.redemptionValuePerPoint), PartnerErrorCode.INVALID_RATE, ['input', 'redemptionValuePerPoint'],
+        `redemptionValuePerPoint must be zero or more with at most ${MAX_RATE_SCALE} decimals`)
+      .check(isRate(giftCardRate, { atMostOne: true }), PartnerErrorCode.INVALID_RATE, ['input', 'giftCardReimbursementRate'],
+        `giftCardReimbursementRate must be between 0 and 1 with at most ${MAX_RATE_SCALE} decimals`)
+      .throwIfAny();
+    const currency = requireCurrency(input.currency, ['input', 'currency']);
+
+    const key = newPartnerApiKey();
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH partner AS (
+         INSERT INTO partners (name, category, currency) VALUES ($1, $2, $3)
+         ON CONFLICT ((lower(name))) DO NOTHING
+         RETURNING id, created_at
+       ), contract AS (
+         INSERT INTO partner_contracts
+           (partner_id, version, effective_from, points_per_unit, issuance_price_per_point,
+            redemption_value_per_point, gift_card_reimbursement_rate)
+         SELECT id, 1, created_at, $4, $5, $6, $7 FROM partner
+       ), api_key AS (
+         INSERT INTO partner_api_keys (partner_id, key_hash, key_prefix) SELECT id, $8, $9 FROM partner
+       )
+       SELECT id FROM partner`,
+      [name, category, currency, input.pointsPerUnit, input.issuancePricePerPoint, input.redemptionValuePerPoint, giftCardRate, key.hash, key.prefix],
+    );
+    if (rows.length === 0) throw duplicatePartner(name);
+    return { partner: await this.partners.findOneByOrFail({ id: rows[0].id }), apiKey: key.key };
+  }
+
+  /** Issues an additional key (rotation: create the new one, switch the POS over, revoke the old one). */
+  async createApiKey(partnerId: string | null): Promise<{ apiKey: string; entity: PartnerApiKeyEntity }> {
+    const key = newPartnerApiKey();
+    const rows: { id: string }[] = partnerId
+      ? await this.dataSource.query(
+          `INSERT INTO partner_api_keys (partner_id, key_hash, key_prefix)
+           SELECT id, $2, $3 FROM partners WHERE id = $1 RETURNING id`,
+          [partnerId, key.hash, key.prefix],
+        )
+      : [];
+    if (rows.length === 0) throw unknownPartner(['input', 'partnerId']);
+    return { apiKey: key.key, entity: await this.apiKeys.findOneByOrFail({ id: rows[0].id }) };
+  }
+
+  /** Revokes a key at once: the next request with it is UNAUTHENTICATED. A partner may revoke only its own. */
+  async revokeApiKey(keyId: string | null, principal: Principal): Promise<PartnerApiKeyEntity> {
+    const ownPartner = principal.kind === 'PARTNER' ? principal.partnerId : null;
+    const rows: { id: string }[] = keyId
+      ? await this.dataSource.query(
+          `UPDATE partner_api_keys SET revoked_at = coalesce(revoked_at, now())
+           WHERE id = $1 AND ($2::bigint IS NULL OR partner_id = $2) RETURNING id`,
+          [keyId, ownPartner],
+        )
+      : [];
+    if (rows.length === 0) throw unknownApiKey();
+    return this.apiKeys.findOneByOrFail({ id: rows[0].id });
+  }
+
+  findApiKey(id: string): Promise<PartnerApiKeyEntity | null> {
+    return this.apiKeys.findOneBy({ id });
+  }
+
+  listApiKeys(partnerId: string): Promise<PartnerApiKeyEntity[]> {
+    return this.apiKeys.find({ where: { partnerId }, order: { id: 'ASC' } });
+  }
+
+  list(window: PageWindow): Promise<PartnerEntity[]> {
+    return applyIdKeyset(this.partners.createQueryBuilder('p'), 'p.id', window).getMany();
+  }
+
+  createLoaders(): PartnerLoaders {
+    return {
+      partner: new DataLoader(async (ids) => {
+        const found = await this.partners.findBy({ id: In([...ids]) });
+        return ids.map((id) => found.find((p) => p.id === id) ?? null);
+      }),
+      currentContract: new DataLoader(async (partnerIds) => {
+        const found = await this.contracts
+          .createQueryBuilder('c')
+          .distinctOn(['c.partner_id'])
+          .where('c.partner_id IN (:...partnerIds)', { partnerIds })
+          .andWhere('c.effective_from <= now()')
+          .orderBy('c.partner_id')
+          .addOrderBy('c.effective_from', 'DESC')
+          .getMany();
+        return partnerIds.map((id) => found.find((c) => c.partnerId === id) ?? null);
+      }),
+    };
+  }
+}
+
+function isRate(value: string, opts: { positive?: boolean; atMostOne?: boolean } = {}): boolean {
+  if (decimalScale(value) > MAX_RATE_SCALE) return false;
+  const sign = compareDecimal(value, '0');
+  if (sign < 0 || (opts.positive && sign === 0)) return false;
+  return !opts.atMostOne || compareDecimal(value, '1') <= 0;
+}

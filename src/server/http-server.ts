@@ -1,0 +1,127 @@
+import { HeaderMap } from '@apollo/server';
+import type { ApolloServer } from '@apollo/server';
+import { randomUUID } from 'node:crypto';
+import http, { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Authenticator } from '../auth/credentials';
+import type { Config } from '../config/config';
+import { Context, createLoaders, Services } from '../graphql/context';
+
+export interface HttpDeps {
+  config: Config;
+  log: Logger;
+  apollo: ApolloServer<Context>;
+  authenticator: Authenticator;
+  services: Services;
+  dataSource: DataSource;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Node's http server with Apollo's framework-neutral entry point: POST /graphql (GET for
+ * queries), GET /health (the process is up) and GET /ready (database reachable, schema current).
+ */
+export function createHttpServer(deps: HttpDeps): http.Server {
+  const server = http.createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const log = deps.log.child({ requestId });
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    route(req, res, requestId, log, deps).catch((err: unknown) => {
+      if (err instanceof HttpError) return sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] });
+      log.error({ err }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.destroy();
+    });
+  });
+  // Slow or stalled clients must not hold sockets forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger, deps: HttpDeps): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname === '/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
+  if (url.pathname === '/ready' && req.method === 'GET') return ready(res, deps.dataSource);
+  if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}`);
+
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const body = req.method === 'POST' ? parseBody(await readBody(req, deps.config.maxBodyBytes), headers.get('content-type')) : undefined;
+  const response = await deps.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context: async () => {
+      const principal = await deps.authenticator.authenticate(req.headers.authorization);
+      return { principal, requestId, log, services: deps.services, loaders: createLoaders(deps.services) };
+    },
+  });
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+async function ready(res: ServerResponse, dataSource: DataSource): Promise<void> {
+  try {
+    const pending = await dataSource.showMigrations();
+    sendJson(res, pending ? 503 : 200, { status: pending ? 'migrations pending' : 'ready' });
+  } catch {
+    sendJson(res, 503, { status: 'database unreachable' });
+  }
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** JSON bodies are parsed here; anything else goes to Apollo as text, which refuses it with 400/415. */
+function parseBody(raw: string, contentType: string | undefined): unknown {
+  if (!contentType?.toLowerCase().startsWith('application/json')) return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'Request body is not valid JSON');
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
