@@ -51,9 +51,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const stop = () =>
     (stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeIdleConnections();
+      // Keep-alive sockets turn idle as their last response ends: sweep them until all are gone.
+      const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
       const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_TIMEOUT_MS);
       await closed;
+      clearInterval(sweep);
       clearTimeout(timer);
       await apollo.stop();
       await dataSource.destroy();

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     log.info({ file: `${config.dataDir}/operator-key` }, 'operator key generated for development; read it from this file');
   }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: npm forwards the signal it also received, and a second one must not kill
+    // the process mid-shutdown (stop() is idempotent).
+    process.on(signal, () => {
       log.info({ signal }, 'shutting down');
       app.stop().then(
         () => process.exit(0),

@@ -1,6 +1,7 @@
 import { createHash, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
 import { importSPKI, jwtVerify, KeyLike } from 'jose';
 import type { DataSource } from 'typeorm';
+import { queryRows } from '../database/data-source';
 import type { Config } from '../config/config';
 import { normalizeCardNumber } from '../member/member.service';
 import { unauthenticated } from './auth.errors';
@@ -48,7 +49,8 @@ export class Authenticator {
   }
 
   private async partner(key: string): Promise<Principal> {
-    const rows: { id: string; partner_id: string }[] = await this.dataSource.query(
+    const rows: { id: string; partner_id: string }[] = await queryRows(
+      this.dataSource,
       'SELECT id, partner_id FROM partner_api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
       [sha256(key)],
     );

@@ -1,8 +1,6 @@
 /** Who is calling. Resolved once per request from `Authorization: Bearer <credential>`. */
 export type Principal =
-  | { kind: 'OPERATOR' }
-  | { kind: 'PARTNER'; partnerId: string; apiKeyId: string }
-  | { kind: 'MEMBER'; cardNumber: string };
+  { kind: 'OPERATOR' } | { kind: 'PARTNER'; partnerId: string; apiKeyId: string } | { kind: 'MEMBER'; cardNumber: string };
 
 export type Role = Principal['kind'];
 

@@ -63,7 +63,10 @@ export function parseMoney(input: MoneyInput, field: string[], opts: { positive?
   const magnitude = BigInt(whole + fraction.padEnd(digits, '0'));
   const minor = input.amount.startsWith('-') ? -magnitude : magnitude;
   if (opts.positive && minor <= 0n) {
-    throw new BusinessError(CommonErrorCode.INVALID_AMOUNT, `amount must be greater than zero; got "${input.amount}"`, [...field, 'amount']);
+    throw new BusinessError(CommonErrorCode.INVALID_AMOUNT, `amount must be greater than zero; got "${input.amount}"`, [
+      ...field,
+      'amount',
+    ]);
   }
   return { minor, currency };
 }

@@ -77,7 +77,10 @@ function decodeCursor(cursor: string | null | undefined, argName: string): strin
 export function pageWindow(args: ConnectionArgs): PageWindow {
   const { first, last } = args;
   if (first != null && last != null) throw badPage('Pass either "first" or "last", not both');
-  for (const [name, value] of [['first', first], ['last', last]] as const) {
+  for (const [name, value] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
     if (value != null && (value < 0 || value > MAX_PAGE)) throw badPage(`"${name}" must be between 0 and ${MAX_PAGE}`);
   }
   const backward = last != null || (first == null && args.before != null);
@@ -137,7 +140,10 @@ export function ConnectionType<T extends object>(NodeType: ClassType<T>, name: s
 
 /** Keyset paging on a bigint id column of a TypeORM query: `column` like 'p.id'. */
 export function applyIdKeyset<Q extends SelectQuery>(query: Q, column: string, window: PageWindow): Q {
-  for (const [bound, op] of [[window.after, '>'], [window.before, '<']] as const) {
+  for (const [bound, op] of [
+    [window.after, '>'],
+    [window.before, '<'],
+  ] as const) {
     if (bound === null) continue;
     if (!/^[0-9]{1,19}$/.test(bound)) throw badPage('cursor is not one returned by this list');
     query.andWhere(`${column} ${op} :${op === '>' ? 'afterKey' : 'beforeKey'}`, { [op === '>' ? 'afterKey' : 'beforeKey']: bound });

@@ -31,9 +31,11 @@ export class ConfigError extends Error {
 const MIN_SECRET_LENGTH = 32;
 
 const schema = z.object({
-  NODE_ENV: z.enum(['production', 'development', 'test'], {
-    error: 'NODE_ENV must be one of production, development, test',
-  }).default('development'),
+  NODE_ENV: z
+    .enum(['production', 'development', 'test'], {
+      error: 'NODE_ENV must be one of production, development, test',
+    })
+    .default('development'),
   PORT: z.coerce
     .number({ error: 'PORT must be a whole number' })
     .int('PORT must be a whole number')
@@ -56,13 +58,18 @@ const schema = z.object({
     .optional(),
   COALITION_MEMBER_JWT_PUBLIC_KEY: z
     .string()
-    .refine((v) => v.includes('BEGIN PUBLIC KEY'), 'COALITION_MEMBER_JWT_PUBLIC_KEY must be a PEM SPKI public key (-----BEGIN PUBLIC KEY-----)')
+    .refine(
+      (v) => v.includes('BEGIN PUBLIC KEY'),
+      'COALITION_MEMBER_JWT_PUBLIC_KEY must be a PEM SPKI public key (-----BEGIN PUBLIC KEY-----)',
+    )
     .optional(),
   COALITION_MEMBER_JWT_ISSUER: z.string().min(1).optional(),
   COALITION_MEMBER_JWT_AUDIENCE: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-    error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
-  }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
   COALITION_MAX_BODY_BYTES: z.coerce
     .number({ error: 'COALITION_MAX_BODY_BYTES must be a whole number' })
     .int('COALITION_MAX_BODY_BYTES must be a whole number')
@@ -101,7 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const needsDataDir = !e.DATABASE_URL || !e.COALITION_OPERATOR_KEY || (!e.COALITION_MEMBER_JWT_SECRET && !e.COALITION_MEMBER_JWT_PUBLIC_KEY);
+  const needsDataDir =
+    !e.DATABASE_URL || !e.COALITION_OPERATOR_KEY || (!e.COALITION_MEMBER_JWT_SECRET && !e.COALITION_MEMBER_JWT_PUBLIC_KEY);
   if (needsDataDir) ensureWritableDir(dataDir);
 
   return {
@@ -112,9 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     operatorKey: e.COALITION_OPERATOR_KEY ?? persistedSecret(dataDir, 'operator-key'),
     memberJwt: {
-      secret:
-        e.COALITION_MEMBER_JWT_SECRET ??
-        (e.COALITION_MEMBER_JWT_PUBLIC_KEY ? null : persistedSecret(dataDir, 'member-jwt-secret')),
+      secret: e.COALITION_MEMBER_JWT_SECRET ?? (e.COALITION_MEMBER_JWT_PUBLIC_KEY ? null : persistedSecret(dataDir, 'member-jwt-secret')),
       publicKeyPem: e.COALITION_MEMBER_JWT_PUBLIC_KEY ?? null,
       issuer: e.COALITION_MEMBER_JWT_ISSUER ?? null,
       audience: e.COALITION_MEMBER_JWT_AUDIENCE ?? null,

@@ -27,3 +27,17 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   return applied.map((m) => m.name);
 }
+
+/**
+ * Runs one SQL statement and returns its rows, whatever the command (TypeORM's plain `query`
+ * returns `[rows, count]` for UPDATE and DELETE). Value-moving writes go through here as a single
+ * round trip.
+ */
+export async function queryRows<T>(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    return (await runner.query(sql, params, true)).records as T[];
+  } finally {
+    await runner.release();
+  }
+}

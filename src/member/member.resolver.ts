@@ -18,7 +18,10 @@ export class MemberResolver {
   }
 
   @Authorized()
-  @Query(() => Member, { nullable: true, description: 'A member by card number. Partner or operator; a member token may read only its own.' })
+  @Query(() => Member, {
+    nullable: true,
+    description: 'A member by card number. Partner or operator; a member token may read only its own.',
+  })
   async member(@Arg('cardNumber', () => String) cardNumber: string, @Ctx() ctx: Context): Promise<Member | null> {
     const card = normalizeCardNumber(cardNumber);
     if (!canSeeMember(ctx.principal, card)) throw forbidden('A member may read only its own card');

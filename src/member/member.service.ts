@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { DataSource, In, Repository } from 'typeorm';
+import { queryRows } from '../database/data-source';
 import type { Principal } from '../auth/principal';
 import { CommonErrorCode, Validation } from '../common/user-error';
 import { MemberEntity } from './member.entity';
@@ -27,13 +28,22 @@ export class MemberService {
     const cardNumber = normalizeCardNumber(input.cardNumber);
     const referredBy = input.referredBy == null ? null : normalizeCardNumber(input.referredBy);
     new Validation()
-      .check(/^[0-9A-Z]{6,32}$/.test(cardNumber), CommonErrorCode.INVALID_INPUT, ['input', 'cardNumber'],
-        'cardNumber must be 6 to 32 digits or letters')
-      .check(input.birthDate == null || isPastDate(input.birthDate), CommonErrorCode.INVALID_INPUT, ['input', 'birthDate'],
-        'birthDate must be a real date YYYY-MM-DD between 1900-01-01 and today')
+      .check(
+        /^[0-9A-Z]{6,32}$/.test(cardNumber),
+        CommonErrorCode.INVALID_INPUT,
+        ['input', 'cardNumber'],
+        'cardNumber must be 6 to 32 digits or letters',
+      )
+      .check(
+        input.birthDate == null || isPastDate(input.birthDate),
+        CommonErrorCode.INVALID_INPUT,
+        ['input', 'birthDate'],
+        'birthDate must be a real date YYYY-MM-DD between 1900-01-01 and today',
+      )
       .throwIfAny();
 
-    const rows: { id: string; referrer_found: boolean }[] = await this.dataSource.query(
+    const rows: { id: string; referrer_found: boolean }[] = await queryRows(
+      this.dataSource,
       `WITH referrer AS (SELECT id FROM members WHERE card_number = $3),
        inserted AS (
          INSERT INTO members (card_number, birth_date, referred_by, enrolled_by_partner_id)

@@ -10,8 +10,6 @@ export const PartnerErrorCode = {
 export const duplicatePartner = (name: string) =>
   new BusinessError(PartnerErrorCode.DUPLICATE_PARTNER, `A partner named "${name}" already exists`, ['input', 'name']);
 
-export const unknownPartner = (field: string[]) =>
-  new BusinessError(PartnerErrorCode.UNKNOWN_PARTNER, 'No such partner', field);
+export const unknownPartner = (field: string[]) => new BusinessError(PartnerErrorCode.UNKNOWN_PARTNER, 'No such partner', field);
 
-export const unknownApiKey = () =>
-  new BusinessError(PartnerErrorCode.UNKNOWN_API_KEY, 'No such partner API key', ['input', 'apiKeyId']);
+export const unknownApiKey = () => new BusinessError(PartnerErrorCode.UNKNOWN_API_KEY, 'No such partner API key', ['input', 'apiKeyId']);

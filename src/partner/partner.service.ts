@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { DataSource, In, Repository } from 'typeorm';
+import { queryRows } from '../database/data-source';
 import { newPartnerApiKey } from '../auth/credentials';
 import type { Principal } from '../auth/principal';
 import { compareDecimal, decimalScale } from '../common/decimal';
@@ -35,23 +36,48 @@ export class PartnerService {
     const category = input.category.trim().toLowerCase();
     const giftCardRate = input.giftCardReimbursementRate ?? '1';
     new Validation()
-      .check(name.length >= 1 && name.length <= 200 && !/\p{Cc}/u.test(name), CommonErrorCode.INVALID_INPUT, ['input', 'name'],
-        'name must be 1 to 200 characters with no control characters')
-      .check(/^[a-z0-9][a-z0-9_-]{0,63}$/.test(category), CommonErrorCode.INVALID_INPUT, ['input', 'category'],
-        'category must be 1 to 64 letters, digits, "-" or "_", starting with a letter or digit')
-      .check(isRate(input.pointsPerUnit, { positive: true }), PartnerErrorCode.INVALID_RATE, ['input', 'pointsPerUnit'],
-        `pointsPerUnit must be greater than zero with at most ${MAX_RATE_SCALE} decimals`)
-      .check(isRate(input.issuancePricePerPoint), PartnerErrorCode.INVALID_RATE, ['input', 'issuancePricePerPoint'],
-        `issuancePricePerPoint must be zero or more with at most ${MAX_RATE_SCALE} decimals`)
-      .check(isRate(input.redemptionValuePerPoint), PartnerErrorCode.INVALID_RATE, ['input', 'redemptionValuePerPoint'],
-        `redemptionValuePerPoint must be zero or more with at most ${MAX_RATE_SCALE} decimals`)
-      .check(isRate(giftCardRate, { atMostOne: true }), PartnerErrorCode.INVALID_RATE, ['input', 'giftCardReimbursementRate'],
-        `giftCardReimbursementRate must be between 0 and 1 with at most ${MAX_RATE_SCALE} decimals`)
+      .check(
+        name.length >= 1 && name.length <= 200 && !/\p{Cc}/u.test(name),
+        CommonErrorCode.INVALID_INPUT,
+        ['input', 'name'],
+        'name must be 1 to 200 characters with no control characters',
+      )
+      .check(
+        /^[a-z0-9][a-z0-9_-]{0,63}$/.test(category),
+        CommonErrorCode.INVALID_INPUT,
+        ['input', 'category'],
+        'category must be 1 to 64 letters, digits, "-" or "_", starting with a letter or digit',
+      )
+      .check(
+        isRate(input.pointsPerUnit, { positive: true }),
+        PartnerErrorCode.INVALID_RATE,
+        ['input', 'pointsPerUnit'],
+        `pointsPerUnit must be greater than zero with at most ${MAX_RATE_SCALE} decimals`,
+      )
+      .check(
+        isRate(input.issuancePricePerPoint),
+        PartnerErrorCode.INVALID_RATE,
+        ['input', 'issuancePricePerPoint'],
+        `issuancePricePerPoint must be zero or more with at most ${MAX_RATE_SCALE} decimals`,
+      )
+      .check(
+        isRate(input.redemptionValuePerPoint),
+        PartnerErrorCode.INVALID_RATE,
+        ['input', 'redemptionValuePerPoint'],
+        `redemptionValuePerPoint must be zero or more with at most ${MAX_RATE_SCALE} decimals`,
+      )
+      .check(
+        isRate(giftCardRate, { atMostOne: true }),
+        PartnerErrorCode.INVALID_RATE,
+        ['input', 'giftCardReimbursementRate'],
+        `giftCardReimbursementRate must be between 0 and 1 with at most ${MAX_RATE_SCALE} decimals`,
+      )
       .throwIfAny();
     const currency = requireCurrency(input.currency, ['input', 'currency']);
 
     const key = newPartnerApiKey();
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await queryRows(
+      this.dataSource,
       `WITH partner AS (
          INSERT INTO partners (name, category, currency) VALUES ($1, $2, $3)
          ON CONFLICT ((lower(name))) DO NOTHING
@@ -65,7 +91,17 @@ export class PartnerService {
          INSERT INTO partner_api_keys (partner_id, key_hash, key_prefix) SELECT id, $8, $9 FROM partner
        )
        SELECT id FROM partner`,
-      [name, category, currency, input.pointsPerUnit, input.issuancePricePerPoint, input.redemptionValuePerPoint, giftCardRate, key.hash, key.prefix],
+      [
+        name,
+        category,
+        currency,
+        input.pointsPerUnit,
+        input.issuancePricePerPoint,
+        input.redemptionValuePerPoint,
+        giftCardRate,
+        key.hash,
+        key.prefix,
+      ],
     );
     if (rows.length === 0) throw duplicatePartner(name);
     return { partner: await this.partners.findOneByOrFail({ id: rows[0].id }), apiKey: key.key };
@@ -75,7 +111,8 @@ export class PartnerService {
   async createApiKey(partnerId: string | null): Promise<{ apiKey: string; entity: PartnerApiKeyEntity }> {
     const key = newPartnerApiKey();
     const rows: { id: string }[] = partnerId
-      ? await this.dataSource.query(
+      ? await queryRows(
+          this.dataSource,
           `INSERT INTO partner_api_keys (partner_id, key_hash, key_prefix)
            SELECT id, $2, $3 FROM partners WHERE id = $1 RETURNING id`,
           [partnerId, key.hash, key.prefix],
@@ -89,7 +126,8 @@ export class PartnerService {
   async revokeApiKey(keyId: string | null, principal: Principal): Promise<PartnerApiKeyEntity> {
     const ownPartner = principal.kind === 'PARTNER' ? principal.partnerId : null;
     const rows: { id: string }[] = keyId
-      ? await this.dataSource.query(
+      ? await queryRows(
+          this.dataSource,
           `UPDATE partner_api_keys SET revoked_at = coalesce(revoked_at, now())
            WHERE id = $1 AND ($2::bigint IS NULL OR partner_id = $2) RETURNING id`,
           [keyId, ownPartner],

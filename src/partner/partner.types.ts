@@ -38,7 +38,15 @@ export class PartnerContract {
 }
 
 export function toPartnerContract(entity: PartnerContractEntity): PartnerContract {
-  const { version, effectiveFrom, pointsPerUnit, issuancePricePerPoint, redemptionValuePerPoint, giftCardReimbursementRate, breakageShare } = entity;
+  const {
+    version,
+    effectiveFrom,
+    pointsPerUnit,
+    issuancePricePerPoint,
+    redemptionValuePerPoint,
+    giftCardReimbursementRate,
+    breakageShare,
+  } = entity;
   return Object.assign(new PartnerContract(), {
     version,
     effectiveFrom,

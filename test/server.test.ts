@@ -1,0 +1,96 @@
+import http from 'node:http';
+import { startTestApp, TestApp } from './support/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ COALITION_MAX_BODY_BYTES: '4096' });
+});
+afterAll(() => t.stop());
+
+describe('HTTP surface', () => {
+  it('answers /health and /ready', async () => {
+    expect(await (await fetch(`${t.app.url}/health`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.app.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('answers unknown paths with 404', async () => {
+    const response = await fetch(`${t.app.url}/nope`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('serves queries over GET and refuses mutations over GET', async () => {
+    const query = await fetch(`${t.app.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { 'apollo-require-preflight': '1' },
+    });
+    expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
+    const mutation = await fetch(`${t.app.url}/graphql?query=${encodeURIComponent('mutation { __typename }')}`, {
+      headers: { 'apollo-require-preflight': '1', authorization: `Bearer ${t.config.operatorKey}` },
+    });
+    expect(mutation.status).toBe(405);
+  });
+
+  it('refuses malformed JSON with 400 and an oversized body with 413', async () => {
+    const malformed = await t.anonymous.post('{"query": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.errors![0].extensions!.code).toBe('BAD_REQUEST');
+    const oversized = await t.anonymous.post({ query: `{ __typename } # ${'x'.repeat(5000)}` });
+    expect(oversized.status).toBe(413);
+    expect(oversized.errors![0].extensions!.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('echoes a valid x-request-id and makes one up otherwise', async () => {
+    const given = await fetch(`${t.app.url}/health`, { headers: { 'x-request-id': 'pos-42.abc' } });
+    expect(given.headers.get('x-request-id')).toBe('pos-42.abc');
+    const made = await fetch(`${t.app.url}/health`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers a GraphQL syntax error with 400 GRAPHQL_PARSE_FAILED', async () => {
+    const result = await t.anonymous.post({ query: '{ __typename' });
+    expect(result.status).toBe(400);
+    expect(result.errors![0].extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('hides a server fault behind INTERNAL_SERVER_ERROR, leaking no SQL', async () => {
+    // Break the database behind the server's back, then mend it.
+    await t.dataSource.query('ALTER TABLE members RENAME TO members_away');
+    try {
+      const result = await t.operator.post({ query: '{ member(cardNumber: "12345678") { id } }' });
+      expect(result.errors).toEqual([
+        { message: 'Internal server error', path: ['member'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      ]);
+    } finally {
+      await t.dataSource.query('ALTER TABLE members_away RENAME TO members');
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes an in-flight request, then refuses new connections and closes the pool', async () => {
+    const own = await startTestApp();
+    const { port } = new URL(own.app.url);
+    // A request whose body is still arriving when the stop begins.
+    const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
+      req.on('error', reject);
+      req.write('{"query":');
+      setTimeout(() => req.end('"{ __typename }"}'), 300);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = own.stop();
+    expect(await inFlight).toEqual({ status: 200, body: expect.stringContaining('"__typename":"Query"') });
+    await stopped;
+    expect(own.dataSource.isInitialized).toBe(false);
+    await expect(fetch(`${own.app.url}/health`)).rejects.toThrow();
+  });
+});
