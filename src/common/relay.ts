@@ -138,17 +138,21 @@ export function ConnectionType<T extends object>(NodeType: ClassType<T>, name: s
   return Connection;
 }
 
-/** Keyset paging on a bigint id column of a TypeORM query: `column` like 'p.id'. */
-export function applyIdKeyset<Q extends SelectQuery>(query: Q, column: string, window: PageWindow): Q {
-  for (const [bound, op] of [
-    [window.after, '>'],
-    [window.before, '<'],
+/**
+ * Keyset paging on a bigint id column of a TypeORM query (`column` like 'p.id'), in `order` when
+ * paging forward (first/after) and the other way when paging backward (last/before).
+ */
+export function applyIdKeyset<Q extends SelectQuery>(query: Q, column: string, window: PageWindow, order: 'ASC' | 'DESC' = 'ASC'): Q {
+  const ascending = order === 'ASC';
+  for (const [name, bound, later] of [
+    ['afterKey', window.after, true],
+    ['beforeKey', window.before, false],
   ] as const) {
     if (bound === null) continue;
     if (!/^[0-9]{1,19}$/.test(bound)) throw badPage('cursor is not one returned by this list');
-    query.andWhere(`${column} ${op} :${op === '>' ? 'afterKey' : 'beforeKey'}`, { [op === '>' ? 'afterKey' : 'beforeKey']: bound });
+    query.andWhere(`${column} ${later === ascending ? '>' : '<'} :${name}`, { [name]: bound });
   }
-  return query.orderBy(column, window.backward ? 'DESC' : 'ASC').limit(window.limit + 1);
+  return query.orderBy(column, ascending !== window.backward ? 'ASC' : 'DESC').limit(window.limit + 1);
 }
 
 interface SelectQuery {

@@ -1,4 +1,5 @@
+import { LedgerEntryEntity } from '../ledger/ledger-entry.entity';
 import { MemberEntity } from '../member/member.entity';
 import { PartnerApiKeyEntity, PartnerContractEntity, PartnerEntity } from '../partner/partner.entity';
 
-export const entities = [PartnerEntity, PartnerContractEntity, PartnerApiKeyEntity, MemberEntity];
+export const entities = [PartnerEntity, PartnerContractEntity, PartnerApiKeyEntity, MemberEntity, LedgerEntryEntity];

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
+import { Ledger } from '../ledger/ledger.service';
+import { TransactionService } from '../ledger/transaction.service';
 import { MemberLoaders, MemberService } from '../member/member.service';
 import { PartnerLoaders, PartnerService } from '../partner/partner.service';
 
@@ -8,12 +10,16 @@ import { PartnerLoaders, PartnerService } from '../partner/partner.service';
 export interface Services {
   partners: PartnerService;
   members: MemberService;
+  ledger: Ledger;
+  transactions: TransactionService;
 }
 
 export function createServices(dataSource: DataSource): Services {
   return {
     partners: new PartnerService(dataSource),
     members: new MemberService(dataSource),
+    ledger: new Ledger(dataSource),
+    transactions: new TransactionService(dataSource),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { fromGlobalId, Node } from '../common/relay';
+import { transactionNode } from '../ledger/transaction.resolver';
 import { memberNode } from '../member/member.resolver';
 import { partnerApiKeyNode, partnerNode } from '../partner/partner.resolver';
 import type { Context } from './context';
@@ -12,6 +13,7 @@ const nodeFetchers: Record<string, (localId: string, ctx: Context) => Promise<No
   Partner: partnerNode,
   PartnerApiKey: partnerApiKeyNode,
   Member: memberNode,
+  Transaction: transactionNode,
 };
 
 @Resolver()

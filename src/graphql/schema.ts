@@ -2,11 +2,12 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { DateTimeScalar } from '../common/scalars';
+import { MemberTransactionsResolver, TransactionResolver } from '../ledger/transaction.resolver';
 import { MemberResolver } from '../member/member.resolver';
 import { PartnerResolver } from '../partner/partner.resolver';
 import { NodeResolver } from './node.resolver';
 
-export const resolvers = [NodeResolver, PartnerResolver, MemberResolver] as const;
+export const resolvers = [NodeResolver, PartnerResolver, MemberResolver, MemberTransactionsResolver, TransactionResolver] as const;
 
 let built: GraphQLSchema | null = null;
 

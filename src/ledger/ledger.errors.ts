@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { QueryFailedError } from 'typeorm';
 import { BusinessError } from '../common/user-error';
 
@@ -38,4 +39,11 @@ export function isRetryable(err: unknown): boolean {
 export function toBusinessError(err: unknown): unknown {
   const pg = pgError(err);
   return pg?.code === BUSINESS_REFUSAL ? new BusinessError(pg.message, pg.detail ?? pg.message) : err;
+}
+
+/** Retries ran out: nothing was applied, and the same request with the same key is safe to send again. */
+export function ledgerBusy(): GraphQLError {
+  return new GraphQLError('The ledger is busy; nothing was applied. Retry with the same idempotency key.', {
+    extensions: { code: 'LEDGER_BUSY', http: { status: 503, headers: new Map([['retry-after', '1']]) } },
+  });
 }

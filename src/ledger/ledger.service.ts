@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../database/data-source';
-import { isRetryable, toBusinessError } from './ledger.errors';
+import { isRetryable, ledgerBusy, toBusinessError } from './ledger.errors';
+import type { TransactionKind } from './transaction.types';
 
 /**
  * The one way points move. Every method is a single call of a PL/pgSQL function created by the
@@ -62,7 +63,7 @@ export class Ledger {
     a: Common & {
       memberId: string;
       points: bigint;
-      kind: string;
+      kind: TransactionKind;
       source: AccountRef;
       fundingPartnerId: string | null;
       expiresAt: Date;
@@ -92,7 +93,7 @@ export class Ledger {
     a: Common & {
       memberId: string;
       points: bigint;
-      kind: string;
+      kind: TransactionKind;
       destination: AccountRef;
       partnerId?: string | null;
       contractId?: string | null;
@@ -114,7 +115,9 @@ export class Ledger {
   }
 
   /** Holds points for a later capture or void; the hold expires by itself at `expiresAt`. */
-  hold(a: Common & { memberId: string; points: bigint; kind: string; partnerId: string | null; expiresAt: Date }): Promise<LedgerResult> {
+  hold(
+    a: Common & { memberId: string; points: bigint; kind: TransactionKind; partnerId: string | null; expiresAt: Date },
+  ): Promise<LedgerResult> {
     return this.call('ledger_hold', a, [
       a.memberId,
       a.points,
@@ -141,7 +144,7 @@ export class Ledger {
    * Posts a compensating entry for `points` of a credit or debit, never beyond what is left of it.
    * Reversing spent points leaves the member in debt, which later credits pay first.
    */
-  reverse(a: Common & { entryId: string; points: bigint; kind: string; onlyPartnerId?: string | null }): Promise<LedgerResult> {
+  reverse(a: Common & { entryId: string; points: bigint; kind: TransactionKind; onlyPartnerId?: string | null }): Promise<LedgerResult> {
     return this.call('ledger_reverse', a, [
       a.entryId,
       a.points,
@@ -214,7 +217,8 @@ export class Ledger {
       try {
         return await run();
       } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw toBusinessError(err);
+        if (!isRetryable(err)) throw toBusinessError(err);
+        if (attempt >= MAX_ATTEMPTS) throw ledgerBusy();
         await sleep(Math.random() * 5 * 2 ** attempt);
       }
     }

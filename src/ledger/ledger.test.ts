@@ -295,6 +295,45 @@ describe('concurrency', () => {
   });
 });
 
+describe('deadlocks and serialization failures', () => {
+  // A real PostgreSQL error raised from inside the ledger transaction; a sequence counts attempts
+  // because it is not rolled back with the failed transaction.
+  async function injectFailures(count: number, errcode: string): Promise<void> {
+    await t.dataSource.query(`CREATE SEQUENCE IF NOT EXISTS injected_failures`);
+    await t.dataSource.query(`SELECT setval('injected_failures', 1, false)`);
+    await t.dataSource.query(`
+      CREATE OR REPLACE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('injected_failures') <= ${count} THEN RAISE EXCEPTION 'injected' USING ERRCODE = '${errcode}'; END IF;
+        RETURN NEW;
+      END $$`);
+    await t.dataSource.query(
+      `CREATE OR REPLACE TRIGGER inject_failure BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION inject_failure()`,
+    );
+  }
+  afterEach(() => t.dataSource.query('DROP TRIGGER IF EXISTS inject_failure ON ledger_entries'));
+
+  it.each([['deadlock_detected'], ['serialization_failure']])(
+    'are retried inside the server until the write goes through once (%s)',
+    async (errcode) => {
+      await injectFailures(3, errcode);
+      const memberId = await newMember();
+      expect((await credit(memberId, 40, 365, `retried-${errcode}`)).balance).toBe(40n);
+      const [{ n }] = await t.dataSource.query('SELECT count(*) AS n FROM ledger_entries WHERE member_id = $1', [memberId]);
+      expect(n).toBe('1');
+    },
+  );
+
+  it('answer LEDGER_BUSY with nothing applied when they persist, never an internal error', async () => {
+    await injectFailures(100, 'deadlock_detected');
+    const memberId = await newMember();
+    await expect(credit(memberId, 40, 365, 'busy')).rejects.toMatchObject({ extensions: { code: 'LEDGER_BUSY', http: { status: 503 } } });
+    expect(await balanceOf(memberId)).toEqual({ balance: 0n, held: 0n });
+    await t.dataSource.query('DROP TRIGGER inject_failure ON ledger_entries');
+    expect((await credit(memberId, 40, 365, 'busy')).balance).toBe(40n);
+  });
+});
+
 describe('invariants under random operations (fast-check)', () => {
   type Command =
     | { op: 'credit'; member: number; points: number; expiresIn: number }

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { DateTimeScalar } from '../common/scalars';
+import { DateTimeScalar, PointsScalar } from '../common/scalars';
 import { Node, toGlobalId } from '../common/relay';
 import { UserError } from '../common/user-error';
 import { MemberEntity } from './member.entity';
@@ -9,6 +9,10 @@ export class Member implements Node {
   @Field(() => ID) id!: string;
   @Field(() => String) cardNumber!: string;
   @Field(() => DateTimeScalar) enrolledAt!: Date;
+  @Field(() => PointsScalar, { description: "Spendable points; negative only through a return's debt, which later earnings pay first." })
+  balance!: bigint;
+  @Field(() => PointsScalar, { description: 'Points set aside by pending holds (e.g. a miles transfer awaiting the airline).' })
+  heldPoints!: bigint;
   /** Database key, for field resolvers; not part of the schema. */
   localId!: string;
 }
@@ -19,6 +23,8 @@ export function toMember(entity: MemberEntity): Member {
     localId: entity.id,
     cardNumber: entity.cardNumber,
     enrolledAt: entity.createdAt,
+    balance: BigInt(entity.pointsBalance),
+    heldPoints: BigInt(entity.pointsHeld),
   });
 }
 

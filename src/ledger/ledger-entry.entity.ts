@@ -1,0 +1,18 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A journal entry, for reads; entries are written only by the ledger's SQL functions. */
+@Entity('ledger_entries')
+export class LedgerEntryEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
+  @Column({ type: 'text' }) operation!: string;
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'bigint', name: 'member_id', nullable: true }) memberId!: string | null;
+  @Column({ type: 'bigint', name: 'member_points' }) memberPoints!: string;
+  @Column({ type: 'bigint', name: 'partner_id', nullable: true }) partnerId!: string | null;
+  @Column({ type: 'bigint', name: 'contract_id', nullable: true }) contractId!: string | null;
+  @Column({ type: 'bigint', name: 'reverses_entry_id', nullable: true }) reversesEntryId!: string | null;
+  @Column({ type: 'text' }) principal!: string;
+  @Column({ type: 'text', nullable: true }) reason!: string | null;
+  @Column({ type: 'text', nullable: true }) reference!: string | null;
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
+}
