@@ -190,6 +190,9 @@ export class Ledger1795873200000 implements MigrationInterface {
       'ledger_hold(text, text, bytea, bigint, bigint, text, bigint, timestamptz, text, text, text)',
       'ledger_debit(text, text, bytea, bigint, bigint, text, text, bigint, text, bigint, bigint, text, text, text)',
       'ledger_credit(text, text, bytea, bigint, bigint, text, text, bigint, text, bigint, timestamptz, bigint, bigint, text, text, text)',
+      'ledger_post_reversal(bigint, bigint, text, text, text, text)',
+      'ledger_post_debit(bigint, bigint, text, text, bigint, text, bigint, bigint, text, text, text)',
+      'ledger_post_credit(bigint, bigint, text, text, bigint, text, bigint, timestamptz, bigint, bigint, text, text, text)',
       'ledger_repay_debt(bigint, bigint, bigint, bigint)',
       'ledger_draw(bigint, bigint, bigint, bigint)',
       'ledger_remember(text, text, jsonb)',
@@ -302,18 +305,18 @@ const LEDGER_FUNCTIONS = [
      END LOOP;
    END $$`,
 
-  `CREATE FUNCTION ledger_credit(
-     p_scope text, p_key text, p_fingerprint bytea, p_member bigint, p_points bigint, p_kind text,
-     p_source_kind text, p_source_id bigint, p_source_role text,
+  // The posting bodies below assume the caller holds the member's row lock (ledger_lock_member)
+  // and has claimed its idempotency key; flows that post several entries in one transaction
+  // (a purchase with its bonuses) call them directly.
+  `CREATE FUNCTION ledger_post_credit(
+     p_member bigint, p_points bigint, p_kind text, p_source_kind text, p_source_id bigint, p_source_role text,
      p_funding_partner bigint, p_expires_at timestamptz, p_partner bigint, p_contract bigint,
      p_principal text, p_reason text, p_reference text) RETURNS jsonb
    LANGUAGE plpgsql AS $$
-   DECLARE v_replay jsonb; v_before bigint; v_entry bigint; v_lot bigint; v_after bigint;
+   DECLARE v_before bigint; v_entry bigint; v_lot bigint; v_after bigint;
    BEGIN
-     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
-     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
      IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
-     v_before := ledger_lock_member(p_member);
+     SELECT points_balance INTO v_before FROM members WHERE id = p_member;
      INSERT INTO ledger_entries (operation, kind, member_id, member_points, partner_id, contract_id, principal, reason, reference)
      VALUES ('CREDIT', p_kind, p_member, p_points, p_partner, p_contract, p_principal, p_reason, p_reference)
      RETURNING id INTO v_entry;
@@ -324,21 +327,17 @@ const LEDGER_FUNCTIONS = [
      VALUES (p_member, v_entry, p_funding_partner, p_points, p_points, p_expires_at) RETURNING id INTO v_lot;
      PERFORM ledger_repay_debt(p_member, v_entry, v_before, p_points);
      UPDATE members SET points_balance = points_balance + p_points WHERE id = p_member RETURNING points_balance INTO v_after;
-     RETURN ledger_remember(p_scope, p_key,
-       jsonb_build_object('entryId', v_entry::text, 'lotId', v_lot::text, 'points', p_points, 'balance', v_after));
+     RETURN jsonb_build_object('entryId', v_entry::text, 'lotId', v_lot::text, 'points', p_points, 'balance', v_after);
    END $$`,
 
-  `CREATE FUNCTION ledger_debit(
-     p_scope text, p_key text, p_fingerprint bytea, p_member bigint, p_points bigint, p_kind text,
-     p_dest_kind text, p_dest_id bigint, p_dest_role text, p_partner bigint, p_contract bigint,
-     p_principal text, p_reason text, p_reference text) RETURNS jsonb
+  `CREATE FUNCTION ledger_post_debit(
+     p_member bigint, p_points bigint, p_kind text, p_dest_kind text, p_dest_id bigint, p_dest_role text,
+     p_partner bigint, p_contract bigint, p_principal text, p_reason text, p_reference text) RETURNS jsonb
    LANGUAGE plpgsql AS $$
-   DECLARE v_replay jsonb; v_before bigint; v_entry bigint; v_after bigint;
+   DECLARE v_before bigint; v_entry bigint; v_after bigint;
    BEGIN
-     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
-     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
      IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
-     v_before := ledger_lock_member(p_member);
+     SELECT points_balance INTO v_before FROM members WHERE id = p_member;
      IF v_before < p_points THEN
        PERFORM ledger_refuse('INSUFFICIENT_POINTS', format('%s points needed, %s available', p_points, greatest(v_before, 0)));
      END IF;
@@ -350,7 +349,36 @@ const LEDGER_FUNCTIONS = [
        (v_entry, ledger_account(p_dest_kind, p_dest_id, 'POINTS', p_dest_role), p_points);
      PERFORM ledger_draw(p_member, v_entry, p_points, NULL);
      UPDATE members SET points_balance = points_balance - p_points WHERE id = p_member RETURNING points_balance INTO v_after;
-     RETURN ledger_remember(p_scope, p_key, jsonb_build_object('entryId', v_entry::text, 'points', p_points, 'balance', v_after));
+     RETURN jsonb_build_object('entryId', v_entry::text, 'points', p_points, 'balance', v_after);
+   END $$`,
+
+  `CREATE FUNCTION ledger_credit(
+     p_scope text, p_key text, p_fingerprint bytea, p_member bigint, p_points bigint, p_kind text,
+     p_source_kind text, p_source_id bigint, p_source_role text,
+     p_funding_partner bigint, p_expires_at timestamptz, p_partner bigint, p_contract bigint,
+     p_principal text, p_reason text, p_reference text) RETURNS jsonb
+   LANGUAGE plpgsql AS $$
+   DECLARE v_replay jsonb;
+   BEGIN
+     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
+     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
+     PERFORM ledger_lock_member(p_member);
+     RETURN ledger_remember(p_scope, p_key, ledger_post_credit(p_member, p_points, p_kind, p_source_kind, p_source_id, p_source_role,
+       p_funding_partner, p_expires_at, p_partner, p_contract, p_principal, p_reason, p_reference));
+   END $$`,
+
+  `CREATE FUNCTION ledger_debit(
+     p_scope text, p_key text, p_fingerprint bytea, p_member bigint, p_points bigint, p_kind text,
+     p_dest_kind text, p_dest_id bigint, p_dest_role text, p_partner bigint, p_contract bigint,
+     p_principal text, p_reason text, p_reference text) RETURNS jsonb
+   LANGUAGE plpgsql AS $$
+   DECLARE v_replay jsonb;
+   BEGIN
+     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
+     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
+     PERFORM ledger_lock_member(p_member);
+     RETURN ledger_remember(p_scope, p_key, ledger_post_debit(p_member, p_points, p_kind, p_dest_kind, p_dest_id, p_dest_role,
+       p_partner, p_contract, p_principal, p_reason, p_reference));
    END $$`,
 
   // A pending debit: the points leave the spendable balance (drawn from lots, so a hold keeps
@@ -436,20 +464,15 @@ const LEDGER_FUNCTIONS = [
   // A compensating entry for part or all of a CREDIT or DEBIT, never beyond what is left of it.
   // Reversing a credit takes the points from the lot it created first, then the oldest lots; what
   // the member has already spent becomes debt. Reversing a debit puts points back in the lots it drew.
-  `CREATE FUNCTION ledger_reverse(
-     p_scope text, p_key text, p_fingerprint bytea, p_entry bigint, p_points bigint, p_kind text,
-     p_principal text, p_reason text, p_reference text, p_only_partner bigint) RETURNS jsonb
+  `CREATE FUNCTION ledger_post_reversal(
+     p_entry bigint, p_points bigint, p_kind text, p_principal text, p_reason text, p_reference text) RETURNS jsonb
    LANGUAGE plpgsql AS $$
-   DECLARE v_replay jsonb; o ledger_entries; v_before bigint; v_reversed bigint; v_entry bigint; v_after bigint;
+   DECLARE o ledger_entries; v_before bigint; v_reversed bigint; v_entry bigint; v_after bigint;
            v_left bigint; v_lot bigint; v_take bigint; c record; v_sign bigint;
    BEGIN
-     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
-     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
-     SELECT * INTO o FROM ledger_entries WHERE id = p_entry AND operation IN ('CREDIT', 'DEBIT')
-        AND (p_only_partner IS NULL OR partner_id = p_only_partner);
-     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_ENTRY', 'No such credit or debit to reverse'); END IF;
+     SELECT * INTO o FROM ledger_entries WHERE id = p_entry;
      IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
-     v_before := ledger_lock_member(o.member_id);
+     SELECT points_balance INTO v_before FROM members WHERE id = o.member_id;
      SELECT coalesce(sum(abs(member_points)), 0) INTO v_reversed FROM ledger_entries WHERE reverses_entry_id = p_entry;
      IF p_points > abs(o.member_points) - v_reversed THEN
        PERFORM ledger_refuse('REVERSAL_EXCEEDS_ORIGINAL',
@@ -468,7 +491,7 @@ const LEDGER_FUNCTIONS = [
      ELSE
        v_left := p_points;
        FOR c IN
-         SELECT lot_id, sum(points) AS outstanding, max(id) AS last_id FROM lot_consumptions
+         SELECT lot_id, sum(points) AS outstanding FROM lot_consumptions
           WHERE (entry_id = p_entry AND kind = 'DRAW')
              OR (kind = 'RESTORE' AND entry_id IN (SELECT id FROM ledger_entries WHERE reverses_entry_id = p_entry))
           GROUP BY lot_id HAVING sum(points) > 0 ORDER BY max(id) DESC
@@ -483,8 +506,25 @@ const LEDGER_FUNCTIONS = [
      END IF;
      UPDATE members SET points_balance = points_balance + v_sign * p_points WHERE id = o.member_id RETURNING points_balance INTO v_after;
      PERFORM set_config('coalition.ledger_allow_debt', '', true);
-     RETURN ledger_remember(p_scope, p_key,
-       jsonb_build_object('entryId', v_entry::text, 'points', p_points, 'balance', v_after, 'debt', greatest(-v_after, 0)));
+     RETURN jsonb_build_object('entryId', v_entry::text, 'points', p_points, 'balance', v_after, 'debt', greatest(-v_after, 0));
+   END $$`,
+
+  // A compensating entry for part or all of a CREDIT or DEBIT, never beyond what is left of it.
+  // Reversing a credit takes the points from the lot it created first, then the oldest lots; what
+  // the member has already spent becomes debt. Reversing a debit puts points back in the lots it drew.
+  `CREATE FUNCTION ledger_reverse(
+     p_scope text, p_key text, p_fingerprint bytea, p_entry bigint, p_points bigint, p_kind text,
+     p_principal text, p_reason text, p_reference text, p_only_partner bigint) RETURNS jsonb
+   LANGUAGE plpgsql AS $$
+   DECLARE v_replay jsonb; v_member bigint;
+   BEGIN
+     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
+     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
+     SELECT member_id INTO v_member FROM ledger_entries WHERE id = p_entry AND operation IN ('CREDIT', 'DEBIT')
+        AND (p_only_partner IS NULL OR partner_id = p_only_partner);
+     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_ENTRY', 'No such credit or debit to reverse'); END IF;
+     PERFORM ledger_lock_member(v_member);
+     RETURN ledger_remember(p_scope, p_key, ledger_post_reversal(p_entry, p_points, p_kind, p_principal, p_reason, p_reference));
    END $$`,
 
   // Expires every lot past its expiry as of p_as_of, set-based: one EXPIRY entry per member,
