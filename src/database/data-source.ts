@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
+import { toBusinessError } from './postgres-errors';
 
 /** TypeORM serves reads, administration and migrations; value-moving writes are single SQL calls. */
 export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
@@ -30,13 +31,15 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
 
 /**
  * Runs one SQL statement and returns its rows, whatever the command (TypeORM's plain `query`
- * returns `[rows, count]` for UPDATE and DELETE). Value-moving writes go through here as a single
+ * returns `[rows, count]` for UPDATE and DELETE); a refusal raised in SQL becomes a BusinessError. Value-moving writes go through here as a single
  * round trip.
  */
 export async function queryRows<T>(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
   const runner = dataSource.createQueryRunner();
   try {
     return (await runner.query(sql, params, true)).records as T[];
+  } catch (err) {
+    throw toBusinessError(err);
   } finally {
     await runner.release();
   }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../database/data-source';
-import { isRetryable, ledgerBusy, toBusinessError } from './ledger.errors';
+import { callLedgerFunction, Idempotency, withRetry } from './ledger-call';
+
+export type { Idempotency };
 import type { TransactionKind } from './transaction.types';
 
 /**
@@ -29,13 +29,6 @@ export interface Audit {
   reference?: string | null;
 }
 
-/** A caller-chosen key, unique per principal (`scope`); `request` is what makes two uses "the same request". */
-export interface Idempotency {
-  scope: string;
-  key: string;
-  request: unknown;
-}
-
 export interface LedgerResult {
   entryId: string;
   points: bigint;
@@ -52,8 +45,6 @@ interface Common {
   audit: Audit;
   idempotency?: Idempotency;
 }
-
-const MAX_ATTEMPTS = 5;
 
 export class Ledger {
   constructor(private readonly dataSource: DataSource) {}
@@ -158,7 +149,7 @@ export class Ledger {
 
   /** Expires every lot past its expiry as of `asOf` (set-based); returns the points expired. Running it twice expires nothing twice. */
   async expireLots(asOf: Date, principal: string): Promise<bigint> {
-    const [row] = await this.withRetry(() =>
+    const [row] = await withRetry(() =>
       queryRows<{ expired: string }>(this.dataSource, 'SELECT ledger_expire_lots($1, $2) AS expired', [asOf, principal]),
     );
     return BigInt(row.expired);
@@ -166,7 +157,7 @@ export class Ledger {
 
   /** Releases every pending hold past its expiry as of `asOf`; returns how many. */
   async expireHolds(asOf: Date, principal: string): Promise<number> {
-    const [row] = await this.withRetry(() =>
+    const [row] = await withRetry(() =>
       queryRows<{ expired: string }>(this.dataSource, 'SELECT ledger_expire_holds($1, $2) AS expired', [asOf, principal]),
     );
     return Number(row.expired);
@@ -191,16 +182,8 @@ export class Ledger {
     ]);
   }
 
-  /** `operation` is the SQL function, optionally with a `:variant` that also tells fingerprints apart. */
   private async call(operation: string, args: Common, params: unknown[]): Promise<LedgerResult> {
-    const fn = operation.split(':')[0];
-    const idem = args.idempotency;
-    const all = [idem?.scope ?? null, idem?.key ?? null, idem ? fingerprint(operation, idem.request) : null, ...params];
-    const placeholders = all.map((_, i) => `$${i + 1}`).join(', ');
-    const [row] = await this.withRetry(() =>
-      queryRows<{ result: Record<string, unknown> }>(this.dataSource, `SELECT ${fn}(${placeholders}) AS result`, all),
-    );
-    const r = row.result;
+    const r = await callLedgerFunction(this.dataSource, operation, args.idempotency, params);
     return {
       entryId: String(r.entryId),
       points: BigInt(r.points as number),
@@ -211,35 +194,4 @@ export class Ledger {
       ...(r.status ? { status: String(r.status) } : {}),
     };
   }
-
-  private async withRetry<T>(run: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (err) {
-        if (!isRetryable(err)) throw toBusinessError(err);
-        if (attempt >= MAX_ATTEMPTS) throw ledgerBusy();
-        await sleep(Math.random() * 5 * 2 ** attempt);
-      }
-    }
-  }
-}
-
-/** SHA-256 of the operation and its request in a canonical JSON form (sorted keys, bigints as strings). */
-export function fingerprint(operation: string, request: unknown): Buffer {
-  return createHash('sha256').update(operation).update('\0').update(canonicalJson(request)).digest();
-}
-
-function canonicalJson(value: unknown): string {
-  if (typeof value === 'bigint') return JSON.stringify(value.toString());
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }

@@ -1,0 +1,32 @@
+import { QueryFailedError } from 'typeorm';
+import { BusinessError } from '../common/user-error';
+
+/**
+ * SQLSTATE CL001 is how the SQL functions and triggers refuse a request for a business reason
+ * (see ledger_refuse): the message is the userError code, the detail the human text.
+ */
+const BUSINESS_REFUSAL = 'CL001';
+/** Serialization failure and deadlock: safe to run again, the transaction left no trace. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+interface PgError {
+  code?: string;
+  message: string;
+  detail?: string;
+}
+
+function pgError(err: unknown): PgError | null {
+  const driverError = err instanceof QueryFailedError ? (err.driverError as PgError) : null;
+  return driverError && typeof driverError.code === 'string' ? driverError : null;
+}
+
+export function isRetryable(err: unknown): boolean {
+  const pg = pgError(err);
+  return pg !== null && RETRYABLE.has(pg.code!);
+}
+
+/** A refusal raised in SQL as a BusinessError; anything else unchanged. */
+export function toBusinessError(err: unknown): unknown {
+  const pg = pgError(err);
+  return pg?.code === BUSINESS_REFUSAL ? new BusinessError(pg.message, pg.detail ?? pg.message) : err;
+}
