@@ -226,6 +226,25 @@ export const COALITION_FUNCTIONS = [
        'balance', (SELECT points_balance FROM members WHERE id = v_member.id), 'vouchers', v_vouchers));
    END $$`,
 
+  // The batch form: one round trip, each purchase in its own subtransaction so one refusal spoils
+  // nothing else. Members are locked in card order so concurrent batches do not deadlock.
+  `CREATE FUNCTION coalition_record_purchases(p_scope text, p_partner bigint, p_items jsonb, p_principal text) RETURNS jsonb
+   LANGUAGE plpgsql AS $$
+   DECLARE item record; v_results jsonb := '{}'; v_code text; v_detail text;
+   BEGIN
+     FOR item IN SELECT value AS v, ordinality - 1 AS i FROM jsonb_array_elements(p_items) WITH ORDINALITY ORDER BY value->>'card', ordinality LOOP
+       BEGIN
+         v_results := v_results || jsonb_build_object(item.i::text, coalition_record_purchase(p_scope, item.v->>'key',
+           decode(item.v->>'fingerprint', 'hex'), p_partner, item.v->>'card', (item.v->>'amount')::bigint, item.v->>'currency',
+           (item.v->>'digits')::integer, item.v->>'reference', p_principal));
+       EXCEPTION WHEN SQLSTATE 'CL001' THEN
+         GET STACKED DIAGNOSTICS v_code = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+         v_results := v_results || jsonb_build_object(item.i::text, jsonb_build_object('error', v_code, 'message', v_detail));
+       END;
+     END LOOP;
+     RETURN v_results;
+   END $$`,
+
   // Returns reverse every credit of the purchase in proportion to the share returned so far, so
   // partial returns add up to exactly the full reversal. Only the partner that recorded it may.
   `CREATE FUNCTION coalition_record_return(
@@ -499,6 +518,7 @@ export const COALITION_FUNCTION_SIGNATURES = [
   'coalition_use_voucher(text, bigint, text)',
   'coalition_redeem_reward(text, text, bytea, bigint, text, bigint, bytea, text)',
   'coalition_record_return(text, text, bytea, bigint, text, bigint, text, text)',
+  'coalition_record_purchases(text, bigint, jsonb, text)',
   'coalition_record_purchase(text, text, bytea, bigint, text, bigint, text, integer, text, text)',
   'coalition_bonus(bigint, bigint, bigint, bigint, text, text, text)',
   'coalition_unstamp_purchase(bigint, bigint, bigint)',

@@ -76,3 +76,11 @@ export async function mutationPayload<P extends { userErrors: UserError[] }>(
   }
   return payload;
 }
+
+/** Every value-moving mutation takes a key unique per caller: 1 to 200 printable characters. */
+export function requireIdempotencyKey(key: string, field: string[] = ['input', 'idempotencyKey']): string {
+  if (key.length < 1 || key.length > 200 || /\p{Cc}/u.test(key)) {
+    throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'idempotencyKey must be 1 to 200 printable characters', field);
+  }
+  return key;
+}

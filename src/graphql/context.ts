@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
+import { PurchaseService } from '../earning/purchase.service';
 import { Ledger } from '../ledger/ledger.service';
 import { TransactionService } from '../ledger/transaction.service';
 import { MemberLoaders, MemberService } from '../member/member.service';
@@ -12,6 +13,7 @@ export interface Services {
   members: MemberService;
   ledger: Ledger;
   transactions: TransactionService;
+  purchases: PurchaseService;
 }
 
 export function createServices(dataSource: DataSource): Services {
@@ -20,6 +22,7 @@ export function createServices(dataSource: DataSource): Services {
     members: new MemberService(dataSource),
     ledger: new Ledger(dataSource),
     transactions: new TransactionService(dataSource),
+    purchases: new PurchaseService(dataSource),
   };
 }
 

@@ -2,12 +2,20 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { DateTimeScalar } from '../common/scalars';
+import { PurchaseResolver } from '../earning/purchase.resolver';
 import { MemberTransactionsResolver, TransactionResolver } from '../ledger/transaction.resolver';
 import { MemberResolver } from '../member/member.resolver';
 import { PartnerResolver } from '../partner/partner.resolver';
 import { NodeResolver } from './node.resolver';
 
-export const resolvers = [NodeResolver, PartnerResolver, MemberResolver, MemberTransactionsResolver, TransactionResolver] as const;
+export const resolvers = [
+  NodeResolver,
+  PartnerResolver,
+  MemberResolver,
+  MemberTransactionsResolver,
+  TransactionResolver,
+  PurchaseResolver,
+] as const;
 
 let built: GraphQLSchema | null = null;
 

@@ -2,7 +2,7 @@ import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { canActForPartner, canSeeMember } from '../auth/authorize';
 import { ConnectionArgs, ConnectionShape, pageWindow, toConnection } from '../common/relay';
 import type { Context } from '../graphql/context';
-import { Member } from '../member/member.types';
+import { Member, toMember } from '../member/member.types';
 import { Partner, toPartner } from '../partner/partner.types';
 import { toTransaction, Transaction, TransactionConnection } from './transaction.types';
 
@@ -43,4 +43,15 @@ export async function transactionNode(localId: string, ctx: Context): Promise<Tr
       ? entry.partnerId !== null && canActForPartner(ctx.principal, entry.partnerId)
       : member !== null && canSeeMember(ctx.principal, member.cardNumber);
   return visible ? toTransaction(entry) : null;
+}
+
+/** The transaction a mutation posted and the member as it is now, for mutation payloads. */
+export async function transactionAndMember(
+  ctx: Context,
+  entryId: string | null,
+  memberId: string,
+): Promise<{ transaction: Transaction | null; member: Member | null }> {
+  const entry = entryId ? await ctx.services.transactions.find(entryId) : null;
+  const member = await ctx.loaders.member.clear(memberId).load(memberId);
+  return { transaction: entry && toTransaction(entry), member: member && toMember(member) };
 }

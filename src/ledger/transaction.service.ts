@@ -1,4 +1,4 @@
-import type { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { applyIdKeyset, PageWindow } from '../common/relay';
 import { LedgerEntryEntity } from './ledger-entry.entity';
 
@@ -19,5 +19,10 @@ export class TransactionService {
 
   find(id: string): Promise<LedgerEntryEntity | null> {
     return this.entries.findOneBy({ id });
+  }
+
+  async findMany(ids: string[]): Promise<Map<string, LedgerEntryEntity>> {
+    const found = ids.length > 0 ? await this.entries.findBy({ id: In(ids) }) : [];
+    return new Map(found.map((e) => [e.id, e]));
   }
 }
