@@ -117,6 +117,7 @@ export class Coalition1795876800000 implements MigrationInterface {
         currency                   char(3)     NOT NULL,
         gift_card_value_minor      bigint      CHECK (gift_card_value_minor > 0),
         sponsor_contribution_minor bigint      NOT NULL DEFAULT 0 CHECK (sponsor_contribution_minor >= 0),
+        sponsor_currency           char(3)     NOT NULL,
         active                     boolean     NOT NULL DEFAULT true,
         deactivated_reason         text,
         created_at                 timestamptz NOT NULL DEFAULT now(),

@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { PurchaseService } from '../earning/purchase.service';
+import { GiftCardService } from '../gift-card/gift-card.service';
 import { Ledger } from '../ledger/ledger.service';
 import { TransactionService } from '../ledger/transaction.service';
 import { MemberLoaders, MemberService } from '../member/member.service';
 import { PartnerLoaders, PartnerService } from '../partner/partner.service';
+import { RewardLoaders, RewardService } from '../reward/reward.service';
 
 /** One instance of each service for the life of the server. */
 export interface Services {
@@ -14,6 +16,8 @@ export interface Services {
   ledger: Ledger;
   transactions: TransactionService;
   purchases: PurchaseService;
+  rewards: RewardService;
+  giftCards: GiftCardService;
 }
 
 export function createServices(dataSource: DataSource): Services {
@@ -23,11 +27,13 @@ export function createServices(dataSource: DataSource): Services {
     ledger: new Ledger(dataSource),
     transactions: new TransactionService(dataSource),
     purchases: new PurchaseService(dataSource),
+    rewards: new RewardService(dataSource),
+    giftCards: new GiftCardService(dataSource),
   };
 }
 
 /** Per request: batching loaders must not share a cache across callers with different rights. */
-export interface Loaders extends PartnerLoaders, MemberLoaders {}
+export interface Loaders extends PartnerLoaders, MemberLoaders, RewardLoaders {}
 
 export interface Context {
   principal: Principal | null;
@@ -38,5 +44,5 @@ export interface Context {
 }
 
 export function createLoaders(services: Services): Loaders {
-  return { ...services.partners.createLoaders(), ...services.members.createLoaders() };
+  return { ...services.partners.createLoaders(), ...services.members.createLoaders(), ...services.rewards.createLoaders() };
 }

@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { fromGlobalId, Node } from '../common/relay';
+import { giftCardNode } from '../gift-card/gift-card.resolver';
 import { transactionNode } from '../ledger/transaction.resolver';
+import { redemptionNode, rewardNode, voucherNode } from '../reward/reward.resolver';
 import { memberNode } from '../member/member.resolver';
 import { partnerApiKeyNode, partnerNode } from '../partner/partner.resolver';
 import type { Context } from './context';
@@ -14,6 +16,10 @@ const nodeFetchers: Record<string, (localId: string, ctx: Context) => Promise<No
   PartnerApiKey: partnerApiKeyNode,
   Member: memberNode,
   Transaction: transactionNode,
+  Reward: rewardNode,
+  Redemption: redemptionNode,
+  Voucher: voucherNode,
+  GiftCard: giftCardNode,
 };
 
 @Resolver()

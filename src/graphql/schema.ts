@@ -3,6 +3,8 @@ import { buildSchemaSync } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { DateTimeScalar } from '../common/scalars';
 import { PurchaseResolver } from '../earning/purchase.resolver';
+import { GiftCardResolver, MemberGiftCardsResolver } from '../gift-card/gift-card.resolver';
+import { MemberRewardsResolver, RedemptionResolver, RewardResolver } from '../reward/reward.resolver';
 import { MemberTransactionsResolver, TransactionResolver } from '../ledger/transaction.resolver';
 import { MemberResolver } from '../member/member.resolver';
 import { PartnerResolver } from '../partner/partner.resolver';
@@ -15,6 +17,11 @@ export const resolvers = [
   MemberTransactionsResolver,
   TransactionResolver,
   PurchaseResolver,
+  RewardResolver,
+  RedemptionResolver,
+  MemberRewardsResolver,
+  GiftCardResolver,
+  MemberGiftCardsResolver,
 ] as const;
 
 let built: GraphQLSchema | null = null;

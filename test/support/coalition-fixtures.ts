@@ -3,6 +3,7 @@ import { GraphQLClient, TestApp } from './test-app';
 
 export interface TestPartner {
   id: string;
+  name: string;
   localId: string;
   key: string;
   client: GraphQLClient;
