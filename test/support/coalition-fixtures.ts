@@ -28,6 +28,7 @@ export async function onboardPartner(t: TestApp, overrides: Partial<CreatePartne
   const id = createPartner.partner!.id;
   return {
     id,
+    name: createPartner.partner!.name,
     localId: Buffer.from(id, 'base64url').toString().split(':')[1],
     key: createPartner.apiKey!,
     client: t.anonymous.as(createPartner.apiKey!),
