@@ -9,6 +9,7 @@ import { createDataSource, migrate } from './database/data-source';
 import { startEmbeddedDatabase } from './database/embedded-database';
 import { createApolloServer } from './graphql/apollo';
 import { createServices } from './graphql/context';
+import { startScheduler } from './jobs/scheduler';
 import { createHttpServer } from './server/http-server';
 
 export interface App {
@@ -36,6 +37,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   }
 
   const services = createServices(dataSource);
+  const scheduler = config.jobs
+    ? await startScheduler(config.databaseUrl ?? embedded!.url, (await services.settings.get()).timeZone, services, log)
+    : null;
   const apollo = createApolloServer(config, log);
   await apollo.start();
   const httpServer = createHttpServer({ config, log, apollo, services, dataSource, authenticator: new Authenticator(config, dataSource) });
@@ -58,6 +62,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       clearInterval(sweep);
       clearTimeout(timer);
       await apollo.stop();
+      await scheduler?.stop();
       await dataSource.destroy();
       await embedded?.stop();
       log.info('stopped');

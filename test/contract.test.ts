@@ -27,10 +27,7 @@ const committedContract = readFileSync(path.join(root, 'schema', 'contract.graph
  * differences and when a difference is not listed, so the set can only shrink honestly.
  */
 const NOT_YET_BUILT = [
-  'ExpirePointsInput',
-  'ExpirePointsPayload',
   'Mutation.closeSettlementPeriod',
-  'Mutation.expirePoints',
   'Query.settlementPeriod',
   'CloseSettlementPeriodInput',
   'CloseSettlementPeriodPayload',

@@ -34,6 +34,33 @@ export const COALITION_FUNCTIONS = [
      SELECT count(*)::integer FROM changed
    $$`,
 
+  // Category and competitor changes, each followed by withdrawing rewards that now pair competitors.
+  `CREATE FUNCTION coalition_set_partner_category(p_partner bigint, p_category text) RETURNS integer LANGUAGE plpgsql AS $$
+   BEGIN
+     UPDATE partners SET category = p_category WHERE id = p_partner;
+     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_PARTNER', 'No such partner'); END IF;
+     RETURN coalition_deactivate_competing_rewards();
+   END $$`,
+
+  `CREATE FUNCTION coalition_add_competitors(p_a bigint, p_b bigint) RETURNS integer LANGUAGE plpgsql AS $$
+   BEGIN
+     IF p_a = p_b OR (SELECT count(*) FROM partners WHERE id IN (p_a, p_b)) <> 2 THEN
+       PERFORM ledger_refuse('UNKNOWN_PARTNER', 'Two different existing partners are needed');
+     END IF;
+     INSERT INTO competitor_pairs (partner_a, partner_b) VALUES (least(p_a, p_b), greatest(p_a, p_b)) ON CONFLICT DO NOTHING;
+     RETURN coalition_deactivate_competing_rewards();
+   END $$`,
+
+  `CREATE FUNCTION coalition_set_category_exclusive(p_category text, p_exclusive boolean) RETURNS void LANGUAGE plpgsql AS $$
+   BEGIN
+     INSERT INTO partner_categories (code) VALUES (p_category) ON CONFLICT DO NOTHING;
+     PERFORM 1 FROM partner_categories WHERE code = p_category FOR UPDATE;
+     IF p_exclusive AND (SELECT count(*) FROM partners WHERE category = p_category AND active) > 1 THEN
+       PERFORM ledger_refuse('CATEGORY_EXCLUSIVE', format('Category "%s" has several active partners already', p_category));
+     END IF;
+     UPDATE partner_categories SET exclusive = p_exclusive WHERE code = p_category;
+   END $$`,
+
   // Lots earned at p_at expire at the end of that day in the coalition's time zone, N months on.
   `CREATE FUNCTION coalition_expiry(p_at timestamptz) RETURNS timestamptz LANGUAGE sql STABLE AS $$
      SELECT (date_trunc('day', p_at AT TIME ZONE s.time_zone) + make_interval(months => s.expiry_months) + interval '1 day')
@@ -530,6 +557,9 @@ export const COALITION_FUNCTION_SIGNATURES = [
   'coalition_qualifying_points(bigint, timestamptz)',
   'coalition_contract_at(bigint, timestamptz)',
   'coalition_expiry(timestamptz)',
+  'coalition_set_category_exclusive(text, boolean)',
+  'coalition_add_competitors(bigint, bigint)',
+  'coalition_set_partner_category(bigint, text)',
   'coalition_deactivate_competing_rewards()',
   'partners_compete(bigint, bigint)',
   'coalition_partner_category_rules()',

@@ -19,6 +19,8 @@ export interface Config {
   logLevel: string;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Run the scheduled jobs (expiry, holds, birthdays, tier review) in this process. */
+  jobs: boolean;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +77,7 @@ const schema = z.object({
     .int('COALITION_MAX_BODY_BYTES must be a whole number')
     .min(1024, 'COALITION_MAX_BODY_BYTES must be at least 1024')
     .default(1_048_576),
+  COALITION_JOBS: z.enum(['on', 'off'], { error: 'COALITION_JOBS must be on or off' }).default('on'),
 });
 
 function isPostgresUrl(value: string): boolean {
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.COALITION_MAX_BODY_BYTES,
+    jobs: e.COALITION_JOBS === 'on',
   };
 }
 

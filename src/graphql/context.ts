@@ -2,12 +2,18 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { PurchaseService } from '../earning/purchase.service';
+import { EngagementService } from '../engagement/engagement.service';
 import { GiftCardService } from '../gift-card/gift-card.service';
 import { Ledger } from '../ledger/ledger.service';
 import { TransactionService } from '../ledger/transaction.service';
 import { MemberLoaders, MemberService } from '../member/member.service';
+import { MilesService } from '../miles/miles.service';
 import { PartnerLoaders, PartnerService } from '../partner/partner.service';
+import { PromotionService } from '../promotion/promotion.service';
 import { RewardLoaders, RewardService } from '../reward/reward.service';
+import { SettingsService } from '../settings/settings.service';
+import { StampCardService } from '../stamp-card/stamp-card.service';
+import { TierService } from '../tier/tier.service';
 
 /** One instance of each service for the life of the server. */
 export interface Services {
@@ -18,6 +24,12 @@ export interface Services {
   purchases: PurchaseService;
   rewards: RewardService;
   giftCards: GiftCardService;
+  promotions: PromotionService;
+  engagement: EngagementService;
+  tiers: TierService;
+  stampCards: StampCardService;
+  miles: MilesService;
+  settings: SettingsService;
 }
 
 export function createServices(dataSource: DataSource): Services {
@@ -29,6 +41,12 @@ export function createServices(dataSource: DataSource): Services {
     purchases: new PurchaseService(dataSource),
     rewards: new RewardService(dataSource),
     giftCards: new GiftCardService(dataSource),
+    promotions: new PromotionService(dataSource),
+    engagement: new EngagementService(dataSource),
+    tiers: new TierService(dataSource),
+    stampCards: new StampCardService(dataSource),
+    miles: new MilesService(dataSource),
+    settings: new SettingsService(dataSource),
   };
 }
 

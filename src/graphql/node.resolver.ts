@@ -4,6 +4,7 @@ import { giftCardNode } from '../gift-card/gift-card.resolver';
 import { transactionNode } from '../ledger/transaction.resolver';
 import { redemptionNode, rewardNode, voucherNode } from '../reward/reward.resolver';
 import { memberNode } from '../member/member.resolver';
+import { milesTransferNode } from '../miles/miles.resolver';
 import { partnerApiKeyNode, partnerNode } from '../partner/partner.resolver';
 import type { Context } from './context';
 
@@ -20,6 +21,7 @@ const nodeFetchers: Record<string, (localId: string, ctx: Context) => Promise<No
   Redemption: redemptionNode,
   Voucher: voucherNode,
   GiftCard: giftCardNode,
+  MilesTransfer: milesTransferNode,
 };
 
 @Resolver()

@@ -3,11 +3,18 @@ import { buildSchemaSync } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { DateTimeScalar } from '../common/scalars';
 import { PurchaseResolver } from '../earning/purchase.resolver';
+import { EngagementResolver } from '../engagement/engagement.resolver';
+import { ExpiryResolver } from '../expiry/expiry.resolver';
 import { GiftCardResolver, MemberGiftCardsResolver } from '../gift-card/gift-card.resolver';
-import { MemberRewardsResolver, RedemptionResolver, RewardResolver } from '../reward/reward.resolver';
 import { MemberTransactionsResolver, TransactionResolver } from '../ledger/transaction.resolver';
 import { MemberResolver } from '../member/member.resolver';
+import { MemberMilesResolver, MilesResolver } from '../miles/miles.resolver';
 import { PartnerResolver } from '../partner/partner.resolver';
+import { PromotionResolver } from '../promotion/promotion.resolver';
+import { MemberRewardsResolver, RedemptionResolver, RewardResolver } from '../reward/reward.resolver';
+import { SettingsResolver } from '../settings/settings.resolver';
+import { MemberStampCardsResolver, StampCardResolver } from '../stamp-card/stamp-card.resolver';
+import { MemberTierResolver, TierResolver } from '../tier/tier.resolver';
 import { NodeResolver } from './node.resolver';
 
 export const resolvers = [
@@ -22,6 +29,16 @@ export const resolvers = [
   MemberRewardsResolver,
   GiftCardResolver,
   MemberGiftCardsResolver,
+  ExpiryResolver,
+  PromotionResolver,
+  EngagementResolver,
+  TierResolver,
+  MemberTierResolver,
+  StampCardResolver,
+  MemberStampCardsResolver,
+  MilesResolver,
+  MemberMilesResolver,
+  SettingsResolver,
 ] as const;
 
 let built: GraphQLSchema | null = null;

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { DecimalScalar } from '../common/scalars';
+import { DateTimeScalar, DecimalScalar } from '../common/scalars';
 
 @InputType()
 export class CreatePartnerInput {
@@ -21,4 +21,34 @@ export class CreatePartnerApiKeyInput {
 @InputType()
 export class RevokePartnerApiKeyInput {
   @Field(() => ID) apiKeyId!: string;
+}
+
+@InputType()
+export class SetPartnerCategoryInput {
+  @Field(() => ID) partnerId!: string;
+  @Field(() => String) category!: string;
+}
+
+@InputType()
+export class SetCategoryExclusiveInput {
+  @Field(() => String) category!: string;
+  @Field(() => Boolean, { description: 'An exclusive category admits one active partner.' }) exclusive!: boolean;
+}
+
+@InputType()
+export class AddCompetitorsInput {
+  @Field(() => ID) partnerId!: string;
+  @Field(() => ID) competitorId!: string;
+}
+
+@InputType()
+export class AmendPartnerContractInput {
+  @Field(() => ID) partnerId!: string;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Default now; never in the past.' }) effectiveFrom?: Date | null;
+  @Field(() => DecimalScalar) pointsPerUnit!: string;
+  @Field(() => DecimalScalar) issuancePricePerPoint!: string;
+  @Field(() => DecimalScalar) redemptionValuePerPoint!: string;
+  @Field(() => DecimalScalar, { nullable: true, description: 'Default 1.' }) giftCardReimbursementRate?: string | null;
+  @Field(() => DecimalScalar, { nullable: true, description: 'Share of breakage on lots it funded that it receives. Default 0.' })
+  breakageShare?: string | null;
 }

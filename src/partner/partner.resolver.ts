@@ -3,8 +3,20 @@ import { assertActsForPartner, canActForPartner } from '../auth/authorize';
 import { ConnectionArgs, ConnectionShape, localIdOf, pageWindow, toConnection } from '../common/relay';
 import { mutationPayload } from '../common/user-error';
 import type { Context } from '../graphql/context';
-import { CreatePartnerApiKeyInput, CreatePartnerInput, RevokePartnerApiKeyInput } from './partner.inputs';
 import {
+  AddCompetitorsInput,
+  AmendPartnerContractInput,
+  CreatePartnerApiKeyInput,
+  CreatePartnerInput,
+  RevokePartnerApiKeyInput,
+  SetCategoryExclusiveInput,
+  SetPartnerCategoryInput,
+} from './partner.inputs';
+import {
+  AddCompetitorsPayload,
+  AmendPartnerContractPayload,
+  SetCategoryExclusivePayload,
+  SetPartnerCategoryPayload,
   CreatePartnerApiKeyPayload,
   CreatePartnerPayload,
   Partner,
@@ -50,6 +62,56 @@ export class PartnerResolver {
       const entity = await ctx.services.partners.revokeApiKey(localIdOf(input.apiKeyId, 'PartnerApiKey'), ctx.principal!);
       return { partnerApiKey: toPartnerApiKey(entity) };
     });
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => AmendPartnerContractPayload, {
+    description: 'A new version of the terms from effectiveFrom on; entries keep the version they used.',
+  })
+  amendPartnerContract(
+    @Arg('input', () => AmendPartnerContractInput) input: AmendPartnerContractInput,
+    @Ctx() ctx: Context,
+  ): Promise<AmendPartnerContractPayload> {
+    return mutationPayload(AmendPartnerContractPayload, async () => ({
+      contract: toPartnerContract(await ctx.services.partners.amendContract(localIdOf(input.partnerId, 'Partner'), input)),
+    }));
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => SetPartnerCategoryPayload, {
+    description: 'Moves a partner to another category; rewards that now pair competitors are withdrawn.',
+  })
+  setPartnerCategory(
+    @Arg('input', () => SetPartnerCategoryInput) input: SetPartnerCategoryInput,
+    @Ctx() ctx: Context,
+  ): Promise<SetPartnerCategoryPayload> {
+    return mutationPayload(SetPartnerCategoryPayload, async () => {
+      const { partner, deactivated } = await ctx.services.partners.setCategory(localIdOf(input.partnerId, 'Partner'), input.category);
+      return { partner: toPartner(partner), deactivatedRewards: deactivated };
+    });
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => SetCategoryExclusivePayload, { description: 'Makes a category exclusive (one active partner) or not.' })
+  setCategoryExclusive(
+    @Arg('input', () => SetCategoryExclusiveInput) input: SetCategoryExclusiveInput,
+    @Ctx() ctx: Context,
+  ): Promise<SetCategoryExclusivePayload> {
+    return mutationPayload(SetCategoryExclusivePayload, async () => ({
+      category: await ctx.services.partners.setCategoryExclusive(input.category, input.exclusive),
+      exclusive: input.exclusive,
+    }));
+  }
+
+  @Authorized('OPERATOR')
+  @Mutation(() => AddCompetitorsPayload, { description: 'Declares two partners competitors; rewards that pair them are withdrawn.' })
+  addCompetitors(@Arg('input', () => AddCompetitorsInput) input: AddCompetitorsInput, @Ctx() ctx: Context): Promise<AddCompetitorsPayload> {
+    return mutationPayload(AddCompetitorsPayload, async () => ({
+      deactivatedRewards: await ctx.services.partners.addCompetitors(
+        localIdOf(input.partnerId, 'Partner'),
+        localIdOf(input.competitorId, 'Partner'),
+      ),
+    }));
   }
 
   @Authorized('OPERATOR')

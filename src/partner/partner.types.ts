@@ -97,3 +97,29 @@ export class RevokePartnerApiKeyPayload {
   @Field(() => PartnerApiKey, { nullable: true }) partnerApiKey!: PartnerApiKey | null;
   @Field(() => [UserError]) userErrors!: UserError[];
 }
+
+@ObjectType()
+export class SetPartnerCategoryPayload {
+  @Field(() => Partner, { nullable: true }) partner!: Partner | null;
+  @Field(() => Int, { description: 'Rewards withdrawn because their sponsor and fulfiller now compete.' }) deactivatedRewards: number = 0;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType()
+export class AddCompetitorsPayload {
+  @Field(() => Int, { description: 'Rewards withdrawn because their sponsor and fulfiller now compete.' }) deactivatedRewards: number = 0;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType()
+export class SetCategoryExclusivePayload {
+  @Field(() => String, { nullable: true }) category!: string | null;
+  @Field(() => Boolean, { nullable: true }) exclusive!: boolean | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType()
+export class AmendPartnerContractPayload {
+  @Field(() => PartnerContract, { nullable: true }) contract!: PartnerContract | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}

@@ -1,0 +1,42 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Services } from '../graphql/context';
+
+/** A recurring job: cron in the coalition's time zone, and what it runs. Each handler is idempotent. */
+export interface ScheduledJob {
+  name: string;
+  cron: string;
+  run(services: Services, now: Date): Promise<unknown>;
+}
+
+export const SCHEDULED_JOBS: ScheduledJob[] = [
+  { name: 'expire-points', cron: '0 3 * * *', run: (s, now) => s.ledger.expireLots(now, 'job:expire-points') },
+  { name: 'expire-holds', cron: '*/5 * * * *', run: (s, now) => s.ledger.expireHolds(now, 'job:expire-holds') },
+  { name: 'birthday-bonuses', cron: '5 0 * * *', run: (s, now) => s.engagement.grantBirthdayBonuses(now, 'job:birthday-bonuses') },
+  { name: 'review-tiers', cron: '10 0 1 * *', run: (s, now) => s.tiers.review(now) },
+];
+
+export interface Scheduler {
+  boss: PgBoss;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the recurring jobs with pg-boss on the same PostgreSQL (its own `pgboss` schema, which
+ * pg-boss creates and migrates itself). Several servers may run it: pg-boss hands each
+ * scheduled run to one worker.
+ */
+export async function startScheduler(databaseUrl: string, timeZone: string, services: Services, log: Logger): Promise<Scheduler> {
+  const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 2 });
+  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  await boss.start();
+  for (const job of SCHEDULED_JOBS) {
+    await boss.createQueue(job.name);
+    await boss.schedule(job.name, job.cron, {}, { tz: timeZone });
+    await boss.work(job.name, async () => {
+      const result = await job.run(services, new Date());
+      log.info({ job: job.name, result: typeof result === 'bigint' ? result.toString() : result }, 'job done');
+    });
+  }
+  return { boss, stop: () => boss.stop({ graceful: true, wait: true }) };
+}

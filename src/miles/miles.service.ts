@@ -1,0 +1,121 @@
+import type { DataSource } from 'typeorm';
+import { principalRef, Principal } from '../auth/principal';
+import { localIdOf } from '../common/relay';
+import { BusinessError, CommonErrorCode, requireIdempotencyKey, Validation } from '../common/user-error';
+import { queryRows } from '../database/data-source';
+import { callLedgerFunction } from '../ledger/ledger-call';
+import { normalizeCardNumber } from '../member/member.service';
+import { unknownPartner } from '../partner/partner.errors';
+import type {
+  ConvertMilesToPointsInput,
+  ConvertPointsToMilesInput,
+  MilesTransferRow,
+  ResolveMilesTransferInput,
+  SetMilesRatioInput,
+} from './miles.types';
+
+type PartnerPrincipal = Extract<Principal, { kind: 'PARTNER' }>;
+
+const SELECT_TRANSFER = `SELECT t.*, h.status AS hold_status FROM miles_transfers t LEFT JOIN point_holds h ON h.id = t.hold_id`;
+
+/** Airline miles: effective-dated asymmetric ratios, two-phase outbound transfers, inbound conversion. */
+export class MilesService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async setRatio(input: SetMilesRatioInput): Promise<void> {
+    const airlineId = localIdOf(input.airlineId, 'Partner');
+    const effectiveFrom = input.effectiveFrom ?? new Date();
+    new Validation()
+      .check(input.points > 0n && input.miles > 0n, CommonErrorCode.INVALID_INPUT, ['input'], 'points and miles must be greater than zero')
+      .check((input.minimum ?? 0n) >= 0n, CommonErrorCode.INVALID_INPUT, ['input', 'minimum'], 'minimum must be zero or more')
+      .check(
+        effectiveFrom.getTime() >= Date.now() - 60_000,
+        CommonErrorCode.INVALID_INPUT,
+        ['input', 'effectiveFrom'],
+        'a ratio cannot change the past',
+      )
+      .throwIfAny();
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource,
+      `INSERT INTO miles_ratios (airline_id, direction, points, miles, minimum, effective_from)
+       SELECT id, $2, $3, $4, $5, $6 FROM partners WHERE id = $1 RETURNING id`,
+      [airlineId, input.direction, input.points, input.miles, input.minimum ?? 0n, effectiveFrom],
+    );
+    if (rows.length === 0) throw unknownPartner(['input', 'airlineId']);
+  }
+
+  /** A member moves points to an airline: held now, captured when the airline confirms. */
+  async convertToMiles(principal: Extract<Principal, { kind: 'MEMBER' }>, input: ConvertPointsToMilesInput): Promise<MilesTransferRow> {
+    const key = requireIdempotencyKey(input.idempotencyKey);
+    const airlineId = localIdOf(input.airlineId, 'Partner');
+    const ffn = input.frequentFlyerNumber.trim();
+    new Validation()
+      .check(input.points > 0n, CommonErrorCode.INVALID_INPUT, ['input', 'points'], 'points must be greater than zero')
+      .check(
+        /^[A-Za-z0-9-]{3,64}$/.test(ffn),
+        CommonErrorCode.INVALID_INPUT,
+        ['input', 'frequentFlyerNumber'],
+        'frequentFlyerNumber must be 3 to 64 letters, digits or "-"',
+      )
+      .throwIfAny();
+    if (!airlineId) throw new BusinessError('NOT_AN_AIRLINE', 'No such airline partner', ['input', 'airlineId']);
+    const r = await callLedgerFunction(
+      this.dataSource,
+      'coalition_miles_out',
+      { scope: principalRef(principal), key, request: { airlineId, points: input.points, ffn } },
+      [principal.cardNumber, airlineId, input.points, ffn, principalRef(principal)],
+    );
+    return this.find(String(r.transferId)) as Promise<MilesTransferRow>;
+  }
+
+  /** The airline's answer for one of its own pending transfers. */
+  async resolve(principal: PartnerPrincipal, action: 'CONFIRM' | 'REJECT', input: ResolveMilesTransferInput): Promise<MilesTransferRow> {
+    const key = requireIdempotencyKey(input.idempotencyKey);
+    const transferId = localIdOf(input.transferId, 'MilesTransfer');
+    if (!transferId) throw new BusinessError('UNKNOWN_TRANSFER', 'No such miles transfer for this airline', ['input', 'transferId']);
+    const reference = input.airlineReference?.trim() || null;
+    const r = await callLedgerFunction(
+      this.dataSource,
+      `coalition_miles_resolve:${action}`,
+      { scope: principalRef(principal), key, request: { transferId, reference } },
+      [transferId, principal.partnerId, action, reference, principalRef(principal)],
+    );
+    return this.find(String(r.transferId)) as Promise<MilesTransferRow>;
+  }
+
+  /** An airline converts a member's miles into points it funds. */
+  async convertToPoints(principal: PartnerPrincipal, input: ConvertMilesToPointsInput): Promise<MilesTransferRow> {
+    const key = requireIdempotencyKey(input.idempotencyKey);
+    const reference = input.reference.trim();
+    new Validation()
+      .check(input.miles > 0n, CommonErrorCode.INVALID_INPUT, ['input', 'miles'], 'miles must be greater than zero')
+      .check(
+        reference.length >= 1 && reference.length <= 200,
+        CommonErrorCode.INVALID_INPUT,
+        ['input', 'reference'],
+        'reference must be 1 to 200 characters',
+      )
+      .throwIfAny();
+    const card = normalizeCardNumber(input.cardNumber);
+    const r = await callLedgerFunction(
+      this.dataSource,
+      'coalition_miles_in',
+      { scope: principalRef(principal), key, request: { card, miles: input.miles, reference } },
+      [principal.partnerId, card, input.miles, reference, principalRef(principal)],
+    );
+    return this.find(String(r.transferId)) as Promise<MilesTransferRow>;
+  }
+
+  async find(id: string): Promise<MilesTransferRow | null> {
+    const [row] = await queryRows<MilesTransferRow>(this.dataSource, `${SELECT_TRANSFER} WHERE t.id = $1`, [id]);
+    return row ?? null;
+  }
+
+  listForMember(memberId: string, airlineId: string | null): Promise<MilesTransferRow[]> {
+    return queryRows<MilesTransferRow>(
+      this.dataSource,
+      `${SELECT_TRANSFER} WHERE t.member_id = $1 AND ($2::bigint IS NULL OR t.airline_id = $2) ORDER BY t.id DESC LIMIT 100`,
+      [memberId, airlineId],
+    );
+  }
+}

@@ -1,0 +1,120 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Node, toGlobalId } from '../common/relay';
+import { DateTimeScalar, PointsScalar } from '../common/scalars';
+import { UserError } from '../common/user-error';
+import { Member } from '../member/member.types';
+
+export const MilesDirection = { TO_MILES: 'TO_MILES', TO_POINTS: 'TO_POINTS' } as const;
+export type MilesDirection = (typeof MilesDirection)[keyof typeof MilesDirection];
+registerEnumType(MilesDirection, { name: 'MilesDirection' });
+
+export const MilesTransferStatus = {
+  PENDING: 'PENDING',
+  CONFIRMED: 'CONFIRMED',
+  REJECTED: 'REJECTED',
+  EXPIRED: 'EXPIRED',
+  COMPLETED: 'COMPLETED',
+} as const;
+export type MilesTransferStatus = (typeof MilesTransferStatus)[keyof typeof MilesTransferStatus];
+registerEnumType(MilesTransferStatus, {
+  name: 'MilesTransferStatus',
+  valuesConfig: {
+    PENDING: { description: 'Points held, waiting for the airline.' },
+    CONFIRMED: { description: 'The airline credited the miles; the points are gone.' },
+    REJECTED: { description: 'The airline refused; the points came back.' },
+    EXPIRED: { description: 'The airline did not answer in time; the points came back.' },
+    COMPLETED: { description: 'Miles converted into points (inbound).' },
+  },
+});
+
+@ObjectType('MilesTransfer', { implements: Node })
+export class MilesTransfer implements Node {
+  @Field(() => ID) id!: string;
+  @Field(() => MilesDirection) direction!: MilesDirection;
+  @Field(() => PointsScalar) points!: bigint;
+  @Field(() => PointsScalar, { description: 'Miles, a whole number like points.' }) miles!: bigint;
+  @Field(() => MilesTransferStatus) status!: MilesTransferStatus;
+  @Field(() => String, { nullable: true }) frequentFlyerNumber!: string | null;
+  @Field(() => String, { nullable: true }) airlineReference!: string | null;
+  @Field(() => DateTimeScalar) createdAt!: Date;
+  airlineId!: string;
+  memberId!: string;
+}
+
+export interface MilesTransferRow {
+  id: string;
+  member_id: string;
+  airline_id: string;
+  direction: MilesDirection;
+  points: string;
+  miles: string;
+  hold_status: string | null;
+  frequent_flyer_number: string | null;
+  airline_reference: string | null;
+  created_at: Date;
+}
+
+const STATUS: Record<string, MilesTransferStatus> = { PENDING: 'PENDING', CAPTURED: 'CONFIRMED', VOIDED: 'REJECTED', EXPIRED: 'EXPIRED' };
+
+export function toMilesTransfer(r: MilesTransferRow): MilesTransfer {
+  return Object.assign(new MilesTransfer(), {
+    id: toGlobalId('MilesTransfer', r.id),
+    direction: r.direction,
+    points: BigInt(r.points),
+    miles: BigInt(r.miles),
+    status: r.hold_status ? STATUS[r.hold_status] : 'COMPLETED',
+    frequentFlyerNumber: r.frequent_flyer_number,
+    airlineReference: r.airline_reference,
+    createdAt: r.created_at,
+    airlineId: r.airline_id,
+    memberId: r.member_id,
+  });
+}
+
+@InputType()
+export class SetMilesRatioInput {
+  @Field(() => ID) airlineId!: string;
+  @Field(() => MilesDirection) direction!: MilesDirection;
+  @Field(() => PointsScalar, { description: 'This many points …' }) points!: bigint;
+  @Field(() => PointsScalar, { description: '… are worth this many miles (rounded down for the member).' }) miles!: bigint;
+  @Field(() => PointsScalar, { nullable: true, description: 'Smallest transfer, in points (TO_MILES) or miles (TO_POINTS).' }) minimum?:
+    bigint | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Default now; never in the past.' }) effectiveFrom?: Date | null;
+}
+
+@ObjectType()
+export class SetMilesRatioPayload {
+  @Field(() => Boolean) ok: boolean = false;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@InputType()
+export class ConvertPointsToMilesInput {
+  @Field(() => ID) airlineId!: string;
+  @Field(() => PointsScalar) points!: bigint;
+  @Field(() => String) frequentFlyerNumber!: string;
+  @Field(() => String) idempotencyKey!: string;
+}
+
+@InputType()
+export class ResolveMilesTransferInput {
+  @Field(() => ID) transferId!: string;
+  @Field(() => String, { nullable: true, description: "The airline's own reference for the credit (on confirm)." }) airlineReference?:
+    string | null;
+  @Field(() => String) idempotencyKey!: string;
+}
+
+@InputType()
+export class ConvertMilesToPointsInput {
+  @Field(() => String) cardNumber!: string;
+  @Field(() => PointsScalar) miles!: bigint;
+  @Field(() => String) reference!: string;
+  @Field(() => String) idempotencyKey!: string;
+}
+
+@ObjectType()
+export class MilesTransferPayload {
+  @Field(() => MilesTransfer, { nullable: true }) milesTransfer!: MilesTransfer | null;
+  @Field(() => Member, { nullable: true }) member!: Member | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
