@@ -161,16 +161,18 @@ export class Ledger1795873200000 implements MigrationInterface {
 
     await q.query(`
       CREATE FUNCTION members_balance_matches() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE lots bigint; held bigint;
+      DECLARE lots bigint; held bigint; m members;
       BEGIN
-        SELECT coalesce(sum(remaining), 0) INTO lots FROM point_lots WHERE member_id = NEW.id AND remaining > 0;
-        IF lots <> greatest(NEW.points_balance, 0) THEN
-          RAISE EXCEPTION 'ledger: member % balance % does not match its lots (% points left)', NEW.id, NEW.points_balance, lots
+        -- Deferred to commit, when NEW may be an intermediate version: check the row as committed.
+        SELECT * INTO m FROM members WHERE id = NEW.id;
+        SELECT coalesce(sum(remaining), 0) INTO lots FROM point_lots WHERE member_id = m.id AND remaining > 0;
+        IF lots <> greatest(m.points_balance, 0) THEN
+          RAISE EXCEPTION 'ledger: member % balance % does not match its lots (% points left)', m.id, m.points_balance, lots
             USING ERRCODE = 'integrity_constraint_violation';
         END IF;
-        SELECT coalesce(sum(points), 0) INTO held FROM point_holds WHERE member_id = NEW.id AND status = 'PENDING';
-        IF held <> NEW.points_held THEN
-          RAISE EXCEPTION 'ledger: member % holds % points but its pending holds total %', NEW.id, NEW.points_held, held
+        SELECT coalesce(sum(points), 0) INTO held FROM point_holds WHERE member_id = m.id AND status = 'PENDING';
+        IF held <> m.points_held THEN
+          RAISE EXCEPTION 'ledger: member % holds % points but its pending holds total %', m.id, m.points_held, held
             USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         RETURN NULL;
