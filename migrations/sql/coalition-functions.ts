@@ -85,7 +85,7 @@ export const COALITION_FUNCTIONS = [
 
   // Upgrades happen at once; downgrades wait for coalition_review_tiers at the period end.
   `CREATE FUNCTION coalition_upgrade_tier(p_member bigint) RETURNS void LANGUAGE plpgsql AS $$
-   DECLARE v_new bigint := coalition_tier_for(coalition_qualifying_points(p_member, now()));
+   DECLARE v_new bigint := coalition_tier_for(coalition_qualifying_points(p_member, clock_timestamp()));
    BEGIN
      UPDATE members m SET tier_id = v_new, tier_since = now()
       WHERE m.id = p_member AND v_new IS NOT NULL AND m.tier_id IS DISTINCT FROM v_new

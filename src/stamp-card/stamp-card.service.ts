@@ -8,6 +8,7 @@ import { unknownPartner } from '../partner/partner.errors';
 import type { CreateStampCardInput, StampCardRow } from './stamp-card.types';
 
 const SELECT_CARD = `SELECT s.*, p.currency FROM stamp_cards s JOIN partners p ON p.id = s.partner_id`;
+const SELECT_PROGRESS = `SELECT s.*, p.currency, g.stamps, g.owed, g.rewards_issued FROM stamp_cards s JOIN partners p ON p.id = s.partner_id`;
 
 export class StampCardService {
   constructor(private readonly dataSource: DataSource) {}
@@ -52,7 +53,7 @@ export class StampCardService {
   ): Promise<(StampCardRow & { stamps: number; owed: number; rewards_issued: number })[]> {
     return queryRows(
       this.dataSource,
-      `${SELECT_CARD} JOIN stamp_progress g ON g.card_id = s.id
+      `${SELECT_PROGRESS} JOIN stamp_progress g ON g.card_id = s.id
         WHERE g.member_id = $1 AND ($2::bigint IS NULL OR s.partner_id = $2) ORDER BY s.id`,
       [memberId, partnerId],
     );
