@@ -61,6 +61,14 @@ export const COALITION_FUNCTIONS = [
      UPDATE partner_categories SET exclusive = p_exclusive WHERE code = p_category;
    END $$`,
 
+  `CREATE FUNCTION coalition_member_by_card(p_card text) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+   DECLARE v_member bigint;
+   BEGIN
+     SELECT id INTO v_member FROM members WHERE card_number = p_card;
+     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_MEMBER', format('No member with card number "%s"', p_card)); END IF;
+     RETURN v_member;
+   END $$`,
+
   // Lots earned at p_at expire at the end of that day in the coalition's time zone, N months on.
   `CREATE FUNCTION coalition_expiry(p_at timestamptz) RETURNS timestamptz LANGUAGE sql STABLE AS $$
      SELECT (date_trunc('day', p_at AT TIME ZONE s.time_zone) + make_interval(months => s.expiry_months) + interval '1 day')
@@ -329,8 +337,7 @@ export const COALITION_FUNCTIONS = [
      IF p_by_partner IS NOT NULL AND p_by_partner <> r.fulfilled_by THEN
        PERFORM ledger_refuse('NOT_ALLOWED', 'Only the partner that fulfils this reward can redeem it at its till');
      END IF;
-     SELECT id INTO v_member FROM members WHERE card_number = p_card;
-     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_MEMBER', format('No member with card number "%s"', p_card)); END IF;
+     v_member := coalition_member_by_card(p_card);
      PERFORM ledger_lock_member(v_member);
      v_debit := ledger_post_debit(v_member, r.points_cost, 'REDEEM', 'PARTNER', r.fulfilled_by, 'REDEEMED', r.fulfilled_by,
        (coalition_contract_at(r.fulfilled_by, now())).id, p_principal, r.name, NULL);
@@ -413,8 +420,7 @@ export const COALITION_FUNCTIONS = [
        PERFORM ledger_refuse('BELOW_MINIMUM', format('At least %s points, and enough for one mile (%s points : %s miles)',
          v_ratio.minimum, v_ratio.points, v_ratio.miles));
      END IF;
-     SELECT id INTO v_member FROM members WHERE card_number = p_card;
-     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_MEMBER', format('No member with card number "%s"', p_card)); END IF;
+     v_member := coalition_member_by_card(p_card);
      v_hold := ledger_hold(NULL, NULL, NULL, v_member, p_points, 'MILES_TRANSFER', p_airline,
        now() + make_interval(mins => (SELECT miles_hold_minutes FROM coalition_settings)), p_principal, NULL, p_ffn);
      INSERT INTO miles_transfers (member_id, airline_id, direction, points, miles, ratio_id, hold_id, frequent_flyer_number)
@@ -459,8 +465,7 @@ export const COALITION_FUNCTIONS = [
        PERFORM ledger_refuse('BELOW_MINIMUM', format('At least %s miles, and enough for one point (%s miles : %s points)',
          v_ratio.minimum, v_ratio.miles, v_ratio.points));
      END IF;
-     SELECT id INTO v_member FROM members WHERE card_number = p_card;
-     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_MEMBER', format('No member with card number "%s"', p_card)); END IF;
+     v_member := coalition_member_by_card(p_card);
      PERFORM ledger_lock_member(v_member);
      v_credit := ledger_post_credit(v_member, v_points, 'MILES_TRANSFER', 'PARTNER', p_airline, 'ISSUED', p_airline,
        coalition_expiry(now()), p_airline, (coalition_contract_at(p_airline, now())).id, p_principal, NULL, p_reference);
@@ -480,8 +485,7 @@ export const COALITION_FUNCTIONS = [
      v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
      IF coalesce(btrim(p_reason), '') = '' THEN PERFORM ledger_refuse('REASON_REQUIRED', 'A goodwill grant needs a reason'); END IF;
-     SELECT id INTO v_member FROM members WHERE card_number = p_card;
-     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_MEMBER', format('No member with card number "%s"', p_card)); END IF;
+     v_member := coalition_member_by_card(p_card);
      PERFORM ledger_lock_member(v_member);
      RETURN ledger_remember(p_scope, p_key, ledger_post_credit(v_member, p_points, 'ADJUSTMENT',
        CASE WHEN p_funder IS NULL THEN 'OPERATOR' ELSE 'PARTNER' END, p_funder, 'GOODWILL', p_funder, coalition_expiry(now()),
@@ -497,8 +501,7 @@ export const COALITION_FUNCTIONS = [
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
      SELECT * INTO s FROM surveys WHERE id = p_survey AND active;
      IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_SURVEY', 'No such open survey'); END IF;
-     SELECT id INTO v_member FROM members WHERE card_number = p_card;
-     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_MEMBER', format('No member with card number "%s"', p_card)); END IF;
+     v_member := coalition_member_by_card(p_card);
      PERFORM ledger_lock_member(v_member);
      IF EXISTS (SELECT 1 FROM survey_responses WHERE survey_id = s.id AND member_id = v_member) THEN
        PERFORM ledger_refuse('SURVEY_ALREADY_COMPLETED', 'This member already completed this survey');
@@ -557,6 +560,7 @@ export const COALITION_FUNCTION_SIGNATURES = [
   'coalition_qualifying_points(bigint, timestamptz)',
   'coalition_contract_at(bigint, timestamptz)',
   'coalition_expiry(timestamptz)',
+  'coalition_member_by_card(text)',
   'coalition_set_category_exclusive(text, boolean)',
   'coalition_add_competitors(bigint, bigint)',
   'coalition_set_partner_category(bigint, text)',
