@@ -1,3 +1,4 @@
+import currencyCodes from 'currency-codes';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -108,6 +109,30 @@ export class Ledger1795873200000 implements MigrationInterface {
     await q.query(`CREATE INDEX point_holds_pending_idx ON point_holds (expires_at) WHERE status = 'PENDING'`);
     await q.query(`CREATE INDEX point_holds_member_idx ON point_holds (member_id) WHERE status = 'PENDING'`);
 
+    // The money side of the ledger: what each posting means for a partner's settlement, exactly
+    // (quantity x unit amount, unrounded; statements round per line). Positive: the partner receives.
+    await q.query(`CREATE TABLE currency_digits (code char(3) PRIMARY KEY, digits smallint NOT NULL CHECK (digits BETWEEN 0 AND 4))`);
+    for (const c of currencyCodes.data.filter((c) => !c.countries.some((x) => x.startsWith('Zz')))) {
+      await q.query(`INSERT INTO currency_digits (code, digits) VALUES ($1, $2)`, [c.code, c.digits]);
+    }
+    await q.query(`
+      CREATE TABLE settlement_items (
+        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        entry_id    bigint      REFERENCES ledger_entries (id),
+        partner_id  bigint      NOT NULL REFERENCES partners (id),
+        currency    char(3)     NOT NULL REFERENCES currency_digits (code),
+        kind        text        NOT NULL CHECK (kind IN ('ISSUANCE', 'PROMOTION', 'SPONSORSHIP', 'REDEMPTION', 'GIFT_CARD', 'MILES', 'BREAKAGE', 'ADJUSTMENT')),
+        quantity    bigint      NOT NULL,
+        unit_amount numeric     NOT NULL,
+        amount      numeric     GENERATED ALWAYS AS (quantity * unit_amount) STORED,
+        reference   text,
+        xid         xid8        NOT NULL DEFAULT pg_current_xact_id(),
+        created_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+      )`);
+    await q.query(`CREATE INDEX settlement_items_created_idx ON settlement_items (created_at)`);
+    await q.query(`CREATE INDEX settlement_items_xid_idx ON settlement_items (xid)`);
+    await q.query(`CREATE INDEX settlement_items_entry_idx ON settlement_items (entry_id) WHERE entry_id IS NOT NULL`);
+
     // Stored in the same transaction as the effect; `result` is what a replay answers.
     await q.query(`
       CREATE TABLE idempotency_keys (
@@ -125,7 +150,7 @@ export class Ledger1795873200000 implements MigrationInterface {
         RAISE EXCEPTION 'ledger: % on % is not allowed; post a compensating entry instead', TG_OP, TG_TABLE_NAME
           USING ERRCODE = 'integrity_constraint_violation';
       END $$`);
-    for (const table of ['ledger_entries', 'ledger_postings', 'lot_consumptions']) {
+    for (const table of ['ledger_entries', 'ledger_postings', 'lot_consumptions', 'settlement_items']) {
       await q.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ${table}
                      FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()`);
     }
@@ -201,10 +226,13 @@ export class Ledger1795873200000 implements MigrationInterface {
       'ledger_claim(text, text, bytea)',
       'ledger_lock_member(bigint)',
       'ledger_account(text, bigint, text, text)',
+      'ledger_money(bigint, bigint, text, bigint, numeric, text)',
+      'partner_contract_at(bigint, timestamptz)',
       'ledger_refuse(text, text)',
     ]) {
       await q.query(`DROP FUNCTION ${signature}`);
     }
+    await q.query(`DROP TABLE settlement_items, currency_digits`);
     await q.query(
       `DROP TABLE idempotency_keys, point_holds, lot_consumptions, point_lots, ledger_postings, ledger_entries, ledger_accounts`,
     );
@@ -220,6 +248,17 @@ const LEDGER_FUNCTIONS = [
    BEGIN
      RAISE EXCEPTION '%', p_code USING ERRCODE = 'CL001', DETAIL = p_message;
    END $$`,
+
+  `CREATE FUNCTION partner_contract_at(p_partner bigint, p_at timestamptz) RETURNS partner_contracts LANGUAGE sql STABLE AS $$
+     SELECT * FROM partner_contracts WHERE partner_id = p_partner AND effective_from <= p_at ORDER BY effective_from DESC LIMIT 1
+   $$`,
+
+  // Records the money effect of an entry for a partner, in its settlement currency.
+  `CREATE FUNCTION ledger_money(p_entry bigint, p_partner bigint, p_kind text, p_quantity bigint, p_unit numeric, p_reference text)
+   RETURNS void LANGUAGE sql AS $$
+     INSERT INTO settlement_items (entry_id, partner_id, currency, kind, quantity, unit_amount, reference)
+     SELECT p_entry, id, currency, p_kind, p_quantity, p_unit, p_reference FROM partners WHERE id = p_partner
+   $$`,
 
   // The account of (owner, asset, role), opened on first use.
   `CREATE FUNCTION ledger_account(p_owner_kind text, p_owner_id bigint, p_asset text, p_role text) RETURNS bigint
@@ -327,6 +366,13 @@ const LEDGER_FUNCTIONS = [
        (v_entry, ledger_account(p_source_kind, p_source_id, 'POINTS', p_source_role), -p_points);
      INSERT INTO point_lots (member_id, entry_id, funding_partner_id, earned, remaining, expires_at)
      VALUES (p_member, v_entry, p_funding_partner, p_points, p_points, p_expires_at) RETURNING id INTO v_lot;
+     -- A partner pays for the points it issues (ISSUANCE) or funds as bonuses (PROMOTION), at the
+     -- issuance price of the contract in force.
+     IF p_source_kind = 'PARTNER' THEN
+       PERFORM ledger_money(v_entry, p_source_id, CASE p_source_role WHEN 'ISSUED' THEN 'ISSUANCE' ELSE 'PROMOTION' END, p_points,
+         -(SELECT issuance_price_per_point FROM partner_contracts
+            WHERE id = coalesce(p_contract, (partner_contract_at(p_source_id, now())).id)), p_reference);
+     END IF;
      PERFORM ledger_repay_debt(p_member, v_entry, v_before, p_points);
      UPDATE members SET points_balance = points_balance + p_points WHERE id = p_member RETURNING points_balance INTO v_after;
      RETURN jsonb_build_object('entryId', v_entry::text, 'lotId', v_lot::text, 'points', p_points, 'balance', v_after);
@@ -486,6 +532,9 @@ const LEDGER_FUNCTIONS = [
      RETURNING id INTO v_entry;
      INSERT INTO ledger_postings (entry_id, account_id, amount)
      SELECT v_entry, account_id, CASE WHEN amount > 0 THEN -p_points ELSE p_points END FROM ledger_postings WHERE entry_id = p_entry;
+     -- The money effect reverses at the original unit amounts, in the period the reversal is posted.
+     INSERT INTO settlement_items (entry_id, partner_id, currency, kind, quantity, unit_amount, reference)
+     SELECT v_entry, partner_id, currency, kind, -p_points, unit_amount, p_reference FROM settlement_items WHERE entry_id = p_entry;
      IF o.operation = 'CREDIT' THEN
        SELECT id INTO v_lot FROM point_lots WHERE entry_id = p_entry;
        v_left := ledger_draw(o.member_id, v_entry, p_points, v_lot);
@@ -555,6 +604,14 @@ const LEDGER_FUNCTIONS = [
        FROM expiring x JOIN expiry_entries e USING (member_id) GROUP BY e.entry_id, x.funding_partner_id;
      INSERT INTO lot_consumptions (lot_id, entry_id, kind, points)
      SELECT x.lot_id, e.entry_id, 'DRAW', x.remaining FROM expiring x JOIN expiry_entries e USING (member_id);
+     -- Breakage: the funding partner receives its contract's share of what it paid for the points.
+     INSERT INTO settlement_items (entry_id, partner_id, currency, kind, quantity, unit_amount)
+     SELECT e.entry_id, x.funding_partner_id, p.currency, 'BREAKAGE', sum(x.remaining), c.breakage_share * c.issuance_price_per_point
+       FROM expiring x JOIN expiry_entries e USING (member_id) JOIN point_lots l ON l.id = x.lot_id
+       JOIN partners p ON p.id = x.funding_partner_id
+       CROSS JOIN LATERAL partner_contract_at(x.funding_partner_id, l.created_at) c
+      WHERE c.breakage_share > 0
+      GROUP BY e.entry_id, x.funding_partner_id, p.currency, c.breakage_share * c.issuance_price_per_point;
      UPDATE point_lots l SET remaining = 0 FROM expiring x WHERE l.id = x.lot_id;
      UPDATE members m SET points_balance = m.points_balance - e.points FROM expiry_entries e WHERE m.id = e.member_id;
      SELECT coalesce(sum(points), 0) INTO v_total FROM expiry_entries;

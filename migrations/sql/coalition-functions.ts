@@ -76,10 +76,6 @@ export const COALITION_FUNCTIONS = [
        FROM coalition_settings s
    $$`,
 
-  `CREATE FUNCTION coalition_contract_at(p_partner bigint, p_at timestamptz) RETURNS partner_contracts LANGUAGE sql STABLE AS $$
-     SELECT * FROM partner_contracts WHERE partner_id = p_partner AND effective_from <= p_at ORDER BY effective_from DESC LIMIT 1
-   $$`,
-
   // Qualifying points for tiers: points earned (net of returns) in the rolling window.
   `CREATE FUNCTION coalition_qualifying_points(p_member bigint, p_at timestamptz) RETURNS bigint LANGUAGE sql STABLE AS $$
      SELECT coalesce(sum(e.member_points), 0)::bigint FROM ledger_entries e, coalition_settings s
@@ -200,7 +196,7 @@ export const COALITION_FUNCTIONS = [
        PERFORM ledger_lock_member(v_member.id);
      END IF;
 
-     v_contract := coalition_contract_at(p_partner, now());
+     v_contract := partner_contract_at(p_partner, now());
      INSERT INTO purchases (partner_id, member_id, reference, amount_minor, currency, contract_id)
      VALUES (p_partner, v_member.id, p_reference, p_amount, p_currency, v_contract.id)
      ON CONFLICT (partner_id, reference) DO NOTHING RETURNING id INTO v_purchase;
@@ -340,7 +336,7 @@ export const COALITION_FUNCTIONS = [
      v_member := coalition_member_by_card(p_card);
      PERFORM ledger_lock_member(v_member);
      v_debit := ledger_post_debit(v_member, r.points_cost, 'REDEEM', 'PARTNER', r.fulfilled_by, 'REDEEMED', r.fulfilled_by,
-       (coalition_contract_at(r.fulfilled_by, now())).id, p_principal, r.name, NULL);
+       (partner_contract_at(r.fulfilled_by, now())).id, p_principal, r.name, NULL);
      INSERT INTO redemptions (reward_id, member_id, points, entry_id, principal)
      VALUES (r.id, v_member, r.points_cost, (v_debit->>'entryId')::bigint, p_principal) RETURNING id INTO v_redemption;
      IF r.kind = 'VOUCHER' THEN
@@ -468,7 +464,7 @@ export const COALITION_FUNCTIONS = [
      v_member := coalition_member_by_card(p_card);
      PERFORM ledger_lock_member(v_member);
      v_credit := ledger_post_credit(v_member, v_points, 'MILES_TRANSFER', 'PARTNER', p_airline, 'ISSUED', p_airline,
-       coalition_expiry(now()), p_airline, (coalition_contract_at(p_airline, now())).id, p_principal, NULL, p_reference);
+       coalition_expiry(now()), p_airline, (partner_contract_at(p_airline, now())).id, p_principal, NULL, p_reference);
      INSERT INTO miles_transfers (member_id, airline_id, direction, points, miles, ratio_id, entry_id, airline_reference)
      VALUES (v_member, p_airline, 'TO_POINTS', v_points, p_miles, v_ratio.id, (v_credit->>'entryId')::bigint, p_reference)
      RETURNING id INTO v_transfer;
@@ -558,7 +554,6 @@ export const COALITION_FUNCTION_SIGNATURES = [
   'coalition_upgrade_tier(bigint)',
   'coalition_tier_for(bigint)',
   'coalition_qualifying_points(bigint, timestamptz)',
-  'coalition_contract_at(bigint, timestamptz)',
   'coalition_expiry(timestamptz)',
   'coalition_member_by_card(text)',
   'coalition_set_category_exclusive(text, boolean)',

@@ -20,9 +20,12 @@ afterAll(() => t.stop());
 
 let seq = 0;
 async function newPartner(): Promise<string> {
-  const [row] = await t.dataSource.query(`INSERT INTO partners (name, category, currency) VALUES ($1, 'grocery', 'EUR') RETURNING id`, [
-    `Ledger partner ${++seq}`,
-  ]);
+  const [row] = await t.dataSource.query(
+    `WITH p AS (INSERT INTO partners (name, category, currency) VALUES ($1, 'grocery', 'EUR') RETURNING id, created_at)
+     INSERT INTO partner_contracts (partner_id, version, effective_from, points_per_unit, issuance_price_per_point, redemption_value_per_point, breakage_share)
+     SELECT id, 1, created_at, 1, 0.01, 0.008, 0.5 FROM p RETURNING partner_id AS id`,
+    [`Ledger partner ${++seq}`],
+  );
   return row.id;
 }
 async function newMember(): Promise<string> {
