@@ -217,6 +217,7 @@ export class Coalition1795876800000 implements MigrationInterface {
         points         bigint      NOT NULL CHECK (points > 0),
         miles          bigint      NOT NULL CHECK (miles > 0),
         minimum        bigint      NOT NULL DEFAULT 0 CHECK (minimum >= 0),
+        price_per_mile numeric     NOT NULL DEFAULT 0 CHECK (price_per_mile >= 0),
         effective_from timestamptz NOT NULL,
         created_at     timestamptz NOT NULL DEFAULT now(),
         UNIQUE (airline_id, direction, effective_from)

@@ -339,6 +339,16 @@ export const COALITION_FUNCTIONS = [
        (partner_contract_at(r.fulfilled_by, now())).id, p_principal, r.name, NULL);
      INSERT INTO redemptions (reward_id, member_id, points, entry_id, principal)
      VALUES (r.id, v_member, r.points_cost, (v_debit->>'entryId')::bigint, p_principal) RETURNING id INTO v_redemption;
+     -- A voucher's fulfiller is reimbursed per point now (a gift card's, as the card is used); a
+     -- sponsor that is not the fulfiller pays its contribution per redemption.
+     IF r.kind = 'VOUCHER' THEN
+       PERFORM ledger_money((v_debit->>'entryId')::bigint, r.fulfilled_by, 'REDEMPTION', r.points_cost,
+         (partner_contract_at(r.fulfilled_by, now())).redemption_value_per_point, r.name);
+     END IF;
+     IF r.sponsored_by <> r.fulfilled_by AND r.sponsor_contribution_minor > 0 THEN
+       PERFORM ledger_money((v_debit->>'entryId')::bigint, r.sponsored_by, 'SPONSORSHIP', 1,
+         -(r.sponsor_contribution_minor / 10::numeric ^ (SELECT digits FROM currency_digits WHERE code = r.sponsor_currency)), r.name);
+     END IF;
      IF r.kind = 'VOUCHER' THEN
        v_voucher := coalition_issue_voucher(v_redemption, r.fulfilled_by, v_member);
      ELSE
@@ -369,7 +379,7 @@ export const COALITION_FUNCTIONS = [
      p_scope text, p_key text, p_fingerprint bytea, p_code_hash bytea, p_partner bigint, p_amount bigint, p_currency text,
      p_principal text) RETURNS jsonb
    LANGUAGE plpgsql AS $$
-   DECLARE v_replay jsonb; g gift_cards; v_limit integer;
+   DECLARE v_replay jsonb; g gift_cards; v_limit integer; v_use bigint;
    BEGIN
      SELECT gift_card_attempts_per_minute INTO v_limit FROM coalition_settings;
      IF (SELECT count(*) FROM gift_card_failed_attempts WHERE scope = p_scope AND at > now() - interval '1 minute') >= v_limit THEN
@@ -391,7 +401,12 @@ export const COALITION_FUNCTIONS = [
        PERFORM ledger_refuse('GIFT_CARD_EXHAUSTED', format('The gift card holds %s minor units, less than %s', g.balance_minor, p_amount));
      END IF;
      UPDATE gift_cards SET balance_minor = balance_minor - p_amount WHERE id = g.id;
-     INSERT INTO gift_card_uses (gift_card_id, partner_id, amount_minor, principal) VALUES (g.id, p_partner, p_amount, p_principal);
+     INSERT INTO gift_card_uses (gift_card_id, partner_id, amount_minor, principal) VALUES (g.id, p_partner, p_amount, p_principal)
+     RETURNING id INTO v_use;
+     -- The partner honouring the card is reimbursed its contract's share of the value used.
+     PERFORM ledger_money(NULL, p_partner, 'GIFT_CARD', p_amount,
+       (partner_contract_at(p_partner, now())).gift_card_reimbursement_rate / 10::numeric ^ (SELECT digits FROM currency_digits WHERE code = g.currency),
+       format('gift card use %s', v_use));
      RETURN ledger_remember(p_scope, p_key, jsonb_build_object('giftCardId', g.id::text, 'amount', p_amount,
        'balanceMinor', g.balance_minor - p_amount));
    END $$`,
@@ -442,6 +457,9 @@ export const COALITION_FUNCTIONS = [
        p_airline_reference, p_airline);
      IF p_action = 'CONFIRM' THEN
        UPDATE miles_transfers SET airline_reference = p_airline_reference WHERE id = t.id;
+       -- The airline is paid for the miles it credits, at the ratio's price per mile.
+       PERFORM ledger_money((v_result->>'entryId')::bigint, p_airline, 'MILES', t.miles,
+         (SELECT price_per_mile FROM miles_ratios WHERE id = t.ratio_id), p_airline_reference);
      END IF;
      RETURN ledger_remember(p_scope, p_key, v_result || jsonb_build_object('transferId', t.id::text, 'memberId', t.member_id::text));
    END $$`,

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
+import { compareDecimal, decimalScale } from '../common/decimal';
 import { localIdOf } from '../common/relay';
 import { BusinessError, CommonErrorCode, requireIdempotencyKey, Validation } from '../common/user-error';
 import { queryRows } from '../database/data-source';
@@ -37,9 +38,9 @@ export class MilesService {
       .throwIfAny();
     const rows = await queryRows<{ id: string }>(
       this.dataSource,
-      `INSERT INTO miles_ratios (airline_id, direction, points, miles, minimum, effective_from)
-       SELECT id, $2, $3, $4, $5, $6 FROM partners WHERE id = $1 RETURNING id`,
-      [airlineId, input.direction, input.points, input.miles, input.minimum ?? 0n, effectiveFrom],
+      `INSERT INTO miles_ratios (airline_id, direction, points, miles, minimum, effective_from, price_per_mile)
+       SELECT id, $2, $3, $4, $5, $6, $7 FROM partners WHERE id = $1 RETURNING id`,
+      [airlineId, input.direction, input.points, input.miles, input.minimum ?? 0n, effectiveFrom, input.pricePerMile ?? '0'],
     );
     if (rows.length === 0) throw unknownPartner(['input', 'airlineId']);
   }

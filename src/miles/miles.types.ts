@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Node, toGlobalId } from '../common/relay';
-import { DateTimeScalar, PointsScalar } from '../common/scalars';
+import { DateTimeScalar, DecimalScalar, PointsScalar } from '../common/scalars';
 import { UserError } from '../common/user-error';
 import { Member } from '../member/member.types';
 
@@ -79,6 +79,11 @@ export class SetMilesRatioInput {
   @Field(() => PointsScalar, { description: '… are worth this many miles (rounded down for the member).' }) miles!: bigint;
   @Field(() => PointsScalar, { nullable: true, description: 'Smallest transfer, in points (TO_MILES) or miles (TO_POINTS).' }) minimum?:
     bigint | null;
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'TO_MILES: what the operator pays the airline per mile credited (its MILES line). Default 0.',
+  })
+  pricePerMile?: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Default now; never in the past.' }) effectiveFrom?: Date | null;
 }
 
