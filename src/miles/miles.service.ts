@@ -30,6 +30,12 @@ export class MilesService {
       .check(input.points > 0n && input.miles > 0n, CommonErrorCode.INVALID_INPUT, ['input'], 'points and miles must be greater than zero')
       .check((input.minimum ?? 0n) >= 0n, CommonErrorCode.INVALID_INPUT, ['input', 'minimum'], 'minimum must be zero or more')
       .check(
+        input.pricePerMile == null || (compareDecimal(input.pricePerMile, '0') >= 0 && decimalScale(input.pricePerMile) <= 10),
+        CommonErrorCode.INVALID_INPUT,
+        ['input', 'pricePerMile'],
+        'pricePerMile must be zero or more with at most 10 decimals',
+      )
+      .check(
         effectiveFrom.getTime() >= Date.now() - 60_000,
         CommonErrorCode.INVALID_INPUT,
         ['input', 'effectiveFrom'],
