@@ -12,6 +12,7 @@ import { PartnerLoaders, PartnerService } from '../partner/partner.service';
 import { PromotionService } from '../promotion/promotion.service';
 import { RewardLoaders, RewardService } from '../reward/reward.service';
 import { SettingsService } from '../settings/settings.service';
+import { SettlementService } from '../settlement/settlement.service';
 import { StampCardService } from '../stamp-card/stamp-card.service';
 import { TierService } from '../tier/tier.service';
 
@@ -30,6 +31,7 @@ export interface Services {
   stampCards: StampCardService;
   miles: MilesService;
   settings: SettingsService;
+  settlement: SettlementService;
 }
 
 export function createServices(dataSource: DataSource): Services {
@@ -47,6 +49,7 @@ export function createServices(dataSource: DataSource): Services {
     stampCards: new StampCardService(dataSource),
     miles: new MilesService(dataSource),
     settings: new SettingsService(dataSource),
+    settlement: new SettlementService(dataSource),
   };
 }
 

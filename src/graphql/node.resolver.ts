@@ -3,6 +3,7 @@ import { fromGlobalId, Node } from '../common/relay';
 import { giftCardNode } from '../gift-card/gift-card.resolver';
 import { transactionNode } from '../ledger/transaction.resolver';
 import { redemptionNode, rewardNode, voucherNode } from '../reward/reward.resolver';
+import { paymentInstructionNode, settlementPeriodNode } from '../settlement/settlement.resolver';
 import { memberNode } from '../member/member.resolver';
 import { milesTransferNode } from '../miles/miles.resolver';
 import { partnerApiKeyNode, partnerNode } from '../partner/partner.resolver';
@@ -22,6 +23,8 @@ const nodeFetchers: Record<string, (localId: string, ctx: Context) => Promise<No
   Voucher: voucherNode,
   GiftCard: giftCardNode,
   MilesTransfer: milesTransferNode,
+  SettlementPeriod: settlementPeriodNode,
+  PaymentInstruction: paymentInstructionNode,
 };
 
 @Resolver()

@@ -13,6 +13,12 @@ import { PartnerResolver } from '../partner/partner.resolver';
 import { PromotionResolver } from '../promotion/promotion.resolver';
 import { MemberRewardsResolver, RedemptionResolver, RewardResolver } from '../reward/reward.resolver';
 import { SettingsResolver } from '../settings/settings.resolver';
+import {
+  SettlementItemResolver,
+  SettlementLineResolver,
+  SettlementResolver,
+  SettlementStatementResolver,
+} from '../settlement/settlement.resolver';
 import { MemberStampCardsResolver, StampCardResolver } from '../stamp-card/stamp-card.resolver';
 import { MemberTierResolver, TierResolver } from '../tier/tier.resolver';
 import { NodeResolver } from './node.resolver';
@@ -39,6 +45,10 @@ export const resolvers = [
   MilesResolver,
   MemberMilesResolver,
   SettingsResolver,
+  SettlementResolver,
+  SettlementStatementResolver,
+  SettlementLineResolver,
+  SettlementItemResolver,
 ] as const;
 
 let built: GraphQLSchema | null = null;

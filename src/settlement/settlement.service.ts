@@ -1,0 +1,293 @@
+import type { DataSource } from 'typeorm';
+import { principalRef, Principal } from '../auth/principal';
+import { compareDecimal, decimalScale } from '../common/decimal';
+import { parseMoney, requireCurrency } from '../common/money';
+import { localIdOf, PageWindow } from '../common/relay';
+import { BusinessError, CommonErrorCode, requireIdempotencyKey, Validation } from '../common/user-error';
+import { queryRows } from '../database/data-source';
+import { callLedgerFunction, withRetry } from '../ledger/ledger-call';
+import { unknownPartner } from '../partner/partner.errors';
+import type {
+  CloseSettlementPeriodInput,
+  DisputeSettlementLineInput,
+  PostSettlementAdjustmentInput,
+  ResolveSettlementDisputeInput,
+  SettlementLineKind,
+} from './settlement.types';
+
+export interface PeriodRow {
+  id: string;
+  period_start: Date | null;
+  period_end: Date;
+  closed_at: Date;
+  base_currency: string | null;
+}
+
+export interface StatementRow {
+  period_id: string;
+  partner_id: string;
+  currency: string;
+  opening_minor: string;
+  net_minor: string;
+  lines: { kind: SettlementLineKind; quantity: string; amount: string }[];
+  instruction_id: string | null;
+  instruction_amount: string | null;
+  status: string | null;
+  payment_reference: string | null;
+}
+
+export interface ItemRow {
+  id: string;
+  entry_id: string | null;
+  kind: SettlementLineKind;
+  quantity: string;
+  amount: string;
+  currency: string;
+  reference: string | null;
+  created_at: Date;
+}
+
+export interface InstructionRow {
+  id: string;
+  partner_id: string;
+  currency: string;
+  amount_minor: string;
+  status: string;
+  payment_reference: string | null;
+}
+
+export interface DisputeRow {
+  id: string;
+  period_id: string;
+  partner_id: string;
+  kind: SettlementLineKind;
+  currency: string;
+  reason: string;
+  resolution: string | null;
+  resolved_at: Date | null;
+}
+
+const STATEMENTS = `
+  SELECT s.period_id, s.partner_id, s.currency, s.opening_minor, s.net_minor,
+         coalesce((SELECT jsonb_agg(jsonb_build_object('kind', l.kind, 'quantity', l.quantity::text, 'amount', l.amount_minor::text) ORDER BY l.kind)
+                     FROM settlement_lines l WHERE (l.period_id, l.partner_id, l.currency) = (s.period_id, s.partner_id, s.currency)), '[]') AS lines,
+         i.id AS instruction_id, i.amount_minor AS instruction_amount, i.status, i.payment_reference
+    FROM settlement_statements s
+    LEFT JOIN payment_instructions i ON (i.period_id, i.partner_id, i.currency) = (s.period_id, s.partner_id, s.currency)`;
+
+/** Periods, statements, netting and corrections; the close itself is the SQL function settlement_close. */
+export class SettlementService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async close(principal: Principal, input: CloseSettlementPeriodInput): Promise<PeriodRow> {
+    const base = input.baseCurrency ? requireCurrency(input.baseCurrency, ['input', 'baseCurrency']) : null;
+    const rates: Record<string, string> = {};
+    (input.fxRates ?? []).forEach((r, i) => {
+      requireCurrency(r.currency, ['input', 'fxRates', String(i), 'currency']);
+      new Validation()
+        .check(
+          compareDecimal(r.rate, '0') > 0 && decimalScale(r.rate) <= 10,
+          CommonErrorCode.INVALID_INPUT,
+          ['input', 'fxRates', String(i), 'rate'],
+          'a rate must be greater than zero with at most 10 decimals',
+        )
+        .throwIfAny();
+      rates[r.currency] = r.rate;
+    });
+    if (input.fxRates?.length && !base) {
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'fxRates need a baseCurrency', ['input', 'baseCurrency']);
+    }
+    const [{ id }] = await withRetry(() =>
+      queryRows<{ id: string }>(this.dataSource, 'SELECT settlement_close($1, $2, $3, $4) AS id', [
+        input.periodEnd,
+        principalRef(principal),
+        base,
+        JSON.stringify(rates),
+      ]),
+    );
+    return (await this.findPeriod(id))!;
+  }
+
+  async findPeriod(id: string): Promise<PeriodRow | null> {
+    const [row] = await queryRows<PeriodRow>(
+      this.dataSource,
+      'SELECT id, period_start, period_end, closed_at, base_currency FROM settlement_periods WHERE id = $1',
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /** Newest first. */
+  listPeriods(window: PageWindow): Promise<PeriodRow[]> {
+    const backward = window.backward;
+    return queryRows<PeriodRow>(
+      this.dataSource,
+      `SELECT id, period_start, period_end, closed_at, base_currency FROM settlement_periods
+        WHERE ($1::bigint IS NULL OR id < $1) AND ($2::bigint IS NULL OR id > $2)
+        ORDER BY id ${backward ? 'ASC' : 'DESC'} LIMIT $3`,
+      [window.after, window.before, window.limit + 1],
+    );
+  }
+
+  /** A period's statements; `partnerId` narrows to one partner's. */
+  statements(periodId: string, partnerId: string | null): Promise<StatementRow[]> {
+    return queryRows<StatementRow>(
+      this.dataSource,
+      `${STATEMENTS} WHERE s.period_id = $1 AND ($2::bigint IS NULL OR s.partner_id = $2) ORDER BY s.partner_id, s.currency`,
+      [periodId, partnerId],
+    );
+  }
+
+  /** The operator's margin per currency: the balancing amount, so that the nets and it sum to zero. */
+  margin(periodId: string): Promise<{ currency: string; amount_minor: string }[]> {
+    return queryRows(
+      this.dataSource,
+      `SELECT currency, -sum(net_minor) AS amount_minor FROM settlement_statements WHERE period_id = $1 GROUP BY currency ORDER BY currency`,
+      [periodId],
+    );
+  }
+
+  /** Each partner's net in the base currency at the locked rates, rounded once per partner. */
+  consolidated(periodId: string): Promise<{ partner_id: string; amount_minor: string; currency: string }[]> {
+    return queryRows(
+      this.dataSource,
+      `SELECT s.partner_id, p.base_currency AS currency,
+              round(sum(s.net_minor / 10::numeric ^ d.digits * CASE WHEN s.currency = p.base_currency THEN 1 ELSE r.rate END) * 10::numeric ^ bd.digits) AS amount_minor
+         FROM settlement_statements s JOIN settlement_periods p ON p.id = s.period_id
+         JOIN currency_digits d ON d.code = s.currency JOIN currency_digits bd ON bd.code = p.base_currency
+         LEFT JOIN settlement_fx_rates r ON r.period_id = s.period_id AND r.currency = s.currency
+        WHERE s.period_id = $1 GROUP BY s.partner_id, p.base_currency, bd.digits ORDER BY s.partner_id`,
+      [periodId],
+    );
+  }
+
+  /** The exact items behind one line, oldest first. */
+  items(periodId: string, partnerId: string, currency: string, kind: SettlementLineKind, window: PageWindow): Promise<ItemRow[]> {
+    return queryRows<ItemRow>(
+      this.dataSource,
+      `SELECT id, entry_id, kind, quantity, amount::text AS amount, currency, reference, created_at FROM settlement_items_of($1)
+        WHERE partner_id = $2 AND currency = $3 AND kind = $4 AND ($5::bigint IS NULL OR id > $5) AND ($6::bigint IS NULL OR id < $6)
+        ORDER BY id ${window.backward ? 'DESC' : 'ASC'} LIMIT $7`,
+      [periodId, partnerId, currency, kind, window.after, window.before, window.limit + 1],
+    );
+  }
+
+  async markPaid(instructionId: string | null, paymentReference: string): Promise<InstructionRow> {
+    const reference = paymentReference.trim();
+    if (reference.length < 1 || reference.length > 200) {
+      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'paymentReference must be 1 to 200 characters', ['input', 'paymentReference']);
+    }
+    const rows = await queryRows<InstructionRow>(
+      this.dataSource,
+      `UPDATE payment_instructions SET status = 'PAID', payment_reference = $2, resolved_at = clock_timestamp()
+        WHERE id = $1 AND status = 'OPEN' RETURNING *`,
+      [instructionId, reference],
+    );
+    if (rows.length === 0) {
+      throw new BusinessError(
+        'INSTRUCTION_NOT_OPEN',
+        'No open payment instruction with that ID (paid ones and carried-forward ones stay as they are)',
+        ['input', 'instructionId'],
+      );
+    }
+    return rows[0];
+  }
+
+  findInstruction(id: string): Promise<InstructionRow | null> {
+    return queryRows<InstructionRow>(this.dataSource, 'SELECT * FROM payment_instructions WHERE id = $1', [id]).then((r) => r[0] ?? null);
+  }
+
+  /** An operator correction into the open period; `amount` is signed, in the partner's currency. */
+  async adjust(
+    principal: Principal,
+    input: { partnerId: string | null; amount: PostSettlementAdjustmentInput['amount']; reason: string; idempotencyKey: string },
+    field = ['input'],
+  ): Promise<ItemRow> {
+    const key = requireIdempotencyKey(input.idempotencyKey);
+    const reason = input.reason.trim();
+    if (reason.length < 3 || reason.length > 500) {
+      throw new BusinessError('REASON_REQUIRED', 'An adjustment needs a reason (3 to 500 characters)', [...field, 'reason']);
+    }
+    const { partnerId } = input;
+    const { minor, currency } = parseMoney(input.amount, [...field, 'amount']);
+    const [partner] = partnerId
+      ? await queryRows<{ currency: string }>(this.dataSource, 'SELECT currency FROM partners WHERE id = $1', [partnerId])
+      : [];
+    if (!partner) throw unknownPartner([...field, 'partnerId']);
+    if (partner.currency !== currency) {
+      throw new BusinessError(CommonErrorCode.CURRENCY_MISMATCH, `This partner settles in ${partner.currency}`, [
+        ...field,
+        'amount',
+        'currency',
+      ]);
+    }
+    if (minor === 0n)
+      throw new BusinessError(CommonErrorCode.INVALID_AMOUNT, 'An adjustment of zero changes nothing', [...field, 'amount', 'amount']);
+    const r = await callLedgerFunction(
+      this.dataSource,
+      'settlement_adjust',
+      { scope: principalRef(principal), key, request: { partnerId, amount: minor, reason } },
+      [partnerId, minor, reason, principalRef(principal)],
+    );
+    return this.item(String(r.itemId));
+  }
+
+  async item(id: string): Promise<ItemRow> {
+    const [row] = await queryRows<ItemRow>(
+      this.dataSource,
+      'SELECT id, entry_id, kind, quantity, amount::text AS amount, currency, reference, created_at FROM settlement_items WHERE id = $1',
+      [id],
+    );
+    return row;
+  }
+
+  /** A partner disputes one of its closed lines; the closed statement itself never changes. */
+  async dispute(partnerId: string, input: DisputeSettlementLineInput): Promise<DisputeRow> {
+    const reason = input.reason.trim();
+    if (reason.length < 3 || reason.length > 2000) {
+      throw new BusinessError('REASON_REQUIRED', 'A dispute needs a reason (3 to 2000 characters)', ['input', 'reason']);
+    }
+    const periodId = localIdOf(input.periodId, 'SettlementPeriod');
+    const rows = await queryRows<DisputeRow>(
+      this.dataSource,
+      `INSERT INTO settlement_disputes (period_id, partner_id, currency, kind, reason)
+       SELECT period_id, partner_id, currency, kind, $5 FROM settlement_lines
+        WHERE period_id = $1 AND partner_id = $2 AND currency = $3 AND kind = $4
+       RETURNING *`,
+      [periodId, partnerId, input.currency, input.kind, reason],
+    );
+    if (rows.length === 0) throw new BusinessError('UNKNOWN_LINE', 'No such line on your statement for that period', ['input']);
+    return rows[0];
+  }
+
+  /** The operator answers a dispute, with an adjustment into the open period when the partner is right. */
+  async resolveDispute(principal: Principal, input: ResolveSettlementDisputeInput): Promise<DisputeRow> {
+    const disputeId = localIdOf(input.disputeId, 'SettlementDispute');
+    const [dispute] = disputeId
+      ? await queryRows<DisputeRow>(this.dataSource, 'SELECT * FROM settlement_disputes WHERE id = $1 AND resolved_at IS NULL', [disputeId])
+      : [];
+    if (!dispute) throw new BusinessError('UNKNOWN_DISPUTE', 'No open dispute with that ID', ['input', 'disputeId']);
+    const resolution = input.resolution.trim();
+    if (resolution.length < 3) throw new BusinessError('REASON_REQUIRED', 'Say how the dispute was resolved', ['input', 'resolution']);
+    const item = input.adjustment
+      ? await this.adjust(
+          principal,
+          {
+            partnerId: dispute.partner_id,
+            amount: input.adjustment,
+            reason: `dispute ${dispute.id}: ${resolution}`,
+            idempotencyKey: input.idempotencyKey,
+          },
+          ['input', 'adjustment'],
+        )
+      : null;
+    const [row] = await queryRows<DisputeRow>(
+      this.dataSource,
+      `UPDATE settlement_disputes SET resolution = $2, resolution_item_id = $3, resolved_at = clock_timestamp()
+        WHERE id = $1 AND resolved_at IS NULL RETURNING *`,
+      [dispute.id, resolution, item?.id ?? null],
+    );
+    if (!row) throw new BusinessError('UNKNOWN_DISPUTE', 'No open dispute with that ID', ['input', 'disputeId']);
+    return row;
+  }
+}
