@@ -38,7 +38,13 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
 
   const services = createServices(dataSource);
   const scheduler = config.jobs
-    ? await startScheduler(config.databaseUrl ?? embedded!.url, (await services.settings.get()).timeZone, services, log)
+    ? await startScheduler(
+        config.databaseUrl ?? embedded!.url,
+        (await services.settings.get()).timeZone,
+        config.settlementCadence,
+        services,
+        log,
+      )
     : null;
   const apollo = createApolloServer(config, log);
   await apollo.start();

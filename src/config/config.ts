@@ -19,8 +19,9 @@ export interface Config {
   logLevel: string;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
-  /** Run the scheduled jobs (expiry, holds, birthdays, tier review) in this process. */
+  /** Run the scheduled jobs (expiry, holds, birthdays, tier review, settlement close) in this process. */
   jobs: boolean;
+  settlementCadence: 'daily' | 'monthly' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -78,6 +79,9 @@ const schema = z.object({
     .min(1024, 'COALITION_MAX_BODY_BYTES must be at least 1024')
     .default(1_048_576),
   COALITION_JOBS: z.enum(['on', 'off'], { error: 'COALITION_JOBS must be on or off' }).default('on'),
+  COALITION_SETTLEMENT_CADENCE: z
+    .enum(['daily', 'monthly', 'off'], { error: 'COALITION_SETTLEMENT_CADENCE must be daily, monthly or off' })
+    .default('monthly'),
 });
 
 function isPostgresUrl(value: string): boolean {
@@ -131,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.COALITION_MAX_BODY_BYTES,
     jobs: e.COALITION_JOBS === 'on',
+    settlementCadence: e.COALITION_SETTLEMENT_CADENCE,
   };
 }
 

@@ -3,10 +3,12 @@ import type { ApolloServer } from '@apollo/server';
 import { randomUUID } from 'node:crypto';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Authenticator } from '../auth/credentials';
 import type { Config } from '../config/config';
 import { Context, createLoaders, Services } from '../graphql/context';
+import { ExportError, statementCsv } from '../settlement/settlement-export';
 
 export interface HttpDeps {
   config: Config;
@@ -61,6 +63,7 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
   if (url.pathname === '/ready' && req.method === 'GET') return ready(res, deps.dataSource);
+  if (url.pathname === '/settlement/statement.csv' && req.method === 'GET') return exportStatement(req, res, url, deps);
   if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}`);
 
   const headers = new HeaderMap();
@@ -83,6 +86,21 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+async function exportStatement(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDeps): Promise<void> {
+  try {
+    const principal = await deps.authenticator.authenticate(req.headers.authorization);
+    const { filename, body } = await statementCsv(deps.services.settlement, principal, url.searchParams);
+    res.statusCode = 200;
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="${filename}"`);
+    res.end(body);
+  } catch (err) {
+    if (err instanceof ExportError) throw new HttpError(err.status, err.code, err.message);
+    if (err instanceof GraphQLError) throw new HttpError(401, 'UNAUTHENTICATED', err.message);
+    throw err;
+  }
 }
 
 async function ready(res: ServerResponse, dataSource: DataSource): Promise<void> {

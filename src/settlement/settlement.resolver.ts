@@ -13,6 +13,8 @@ import {
   CloseSettlementPeriodPayload,
   ConsolidatedNet,
   DisputeSettlementLineInput,
+  LiabilityLine,
+  PointsLiability,
   MarkPaymentInstructionPaidInput,
   MarkPaymentInstructionPaidPayload,
   PaymentInstruction,
@@ -170,6 +172,25 @@ export class SettlementResolver {
       .map((r) =>
         Object.assign(new ConsolidatedNet(), { partnerId: toGlobalId('Partner', r.partner_id), net: toMoney(r.amount_minor, r.currency) }),
       );
+  }
+
+  @Authorized('OPERATOR')
+  @Query(() => PointsLiability, { description: "The operator's outstanding-points liability and breakage estimate." })
+  async pointsLiability(@Ctx() ctx: Context): Promise<PointsLiability> {
+    const { rate, lines } = await ctx.services.settlement.liability();
+    return Object.assign(new PointsLiability(), {
+      expectedRedemptionRate: rate,
+      outstandingPoints: lines.reduce((sum, l) => sum + BigInt(l.outstanding), 0n),
+      expectedBreakagePoints: lines.reduce((sum, l) => sum + BigInt(l.breakage), 0n),
+      byFundingPartner: lines.map((l) =>
+        Object.assign(new LiabilityLine(), {
+          fundingPartnerId: l.funding_partner_id && toGlobalId('Partner', l.funding_partner_id),
+          outstandingPoints: BigInt(l.outstanding),
+          redemptionValue: l.value_minor === null ? null : toMoney(l.value_minor, l.currency!),
+          expectedBreakagePoints: BigInt(l.breakage),
+        }),
+      ),
+    });
   }
 
   @Authorized('OPERATOR')

@@ -241,6 +241,62 @@ export class SettlementService {
     return row;
   }
 
+  /** Outstanding points by funding partner, with a breakage estimate from the redemption history. */
+  async liability(): Promise<{
+    rate: string;
+    lines: {
+      funding_partner_id: string | null;
+      outstanding: string;
+      value_minor: string | null;
+      currency: string | null;
+      breakage: string;
+    }[];
+  }> {
+    const [{ rate }] = await queryRows<{ rate: string }>(
+      this.dataSource,
+      `SELECT coalesce(round(spent / nullif(spent + expired, 0), 4), 1)::text AS rate FROM (
+         SELECT coalesce(sum(-member_points) FILTER (WHERE operation IN ('DEBIT', 'HOLD')), 0)
+              - coalesce(sum(member_points) FILTER (WHERE operation = 'RELEASE'), 0) AS spent,
+                coalesce(sum(-member_points) FILTER (WHERE operation = 'EXPIRY'), 0) AS expired
+           FROM ledger_entries) h`,
+    );
+    const lines = await queryRows<{
+      funding_partner_id: string | null;
+      outstanding: string;
+      value_minor: string | null;
+      currency: string | null;
+      breakage: string;
+    }>(
+      this.dataSource,
+      `SELECT l.funding_partner_id, sum(l.remaining) AS outstanding, p.currency,
+              round(sum(l.remaining) * (partner_contract_at(p.id, now())).redemption_value_per_point * 10::numeric ^ d.digits) AS value_minor,
+              floor(sum(l.remaining) * (1 - $1::numeric)) AS breakage
+         FROM point_lots l LEFT JOIN partners p ON p.id = l.funding_partner_id LEFT JOIN currency_digits d ON d.code = p.currency
+        WHERE l.remaining > 0
+        GROUP BY l.funding_partner_id, p.id, p.currency, d.digits ORDER BY l.funding_partner_id NULLS FIRST`,
+      [rate],
+    );
+    return { rate, lines };
+  }
+
+  /**
+   * The scheduled close: ends the period at the start of the current day or month in the
+   * coalition's time zone, unless that period is closed already.
+   */
+  async closeScheduled(now: Date, cadence: 'daily' | 'monthly', principal: string): Promise<string | null> {
+    const [{ period_end, due }] = await queryRows<{ period_end: Date; due: boolean }>(
+      this.dataSource,
+      `SELECT e AS period_end, e <= now() AND NOT EXISTS (SELECT 1 FROM settlement_periods WHERE period_end >= e) AS due
+         FROM (SELECT date_trunc($2, $1::timestamptz AT TIME ZONE time_zone) AT TIME ZONE time_zone AS e FROM coalition_settings) s`,
+      [now, cadence === 'daily' ? 'day' : 'month'],
+    );
+    if (!due) return null;
+    const [{ id }] = await withRetry(() =>
+      queryRows<{ id: string }>(this.dataSource, 'SELECT settlement_close($1, $2, NULL, $3) AS id', [period_end, principal, '{}']),
+    );
+    return id;
+  }
+
   /** A partner disputes one of its closed lines; the closed statement itself never changes. */
   async dispute(partnerId: string, input: DisputeSettlementLineInput): Promise<DisputeRow> {
     const reason = input.reason.trim();

@@ -1,4 +1,5 @@
 import { auditLedger } from '../ledger/ledger-audit';
+import { createServices } from '../graphql/context';
 import { Ledger } from '../ledger/ledger.service';
 import { enrolMember, newKey, onboardPartner, TestPartner } from '../../test/support/coalition-fixtures';
 import { startTestApp, TestApp } from '../../test/support/test-app';
@@ -10,6 +11,7 @@ import {
   CreateRewardDocument,
   DisputeSettlementLineDocument,
   MarkPaymentInstructionPaidDocument,
+  PointsLiabilityDocument,
   PostSettlementAdjustmentDocument,
   RecordPurchaseDocument,
   RecordReturnDocument,
@@ -307,3 +309,48 @@ describe('breakage', () => {
 function cents(amount: string): number {
   return Math.round(Number(amount.replace('.', '')));
 }
+
+describe('reports', () => {
+  it('export a statement as CSV for the partner and the operator only', async () => {
+    const url = (partner: string) => `${t.app.url}/settlement/statement.csv?period=${firstPeriod}&partner=${partner}`;
+    const asPartner = await fetch(url(pharmacy.id), { headers: { authorization: `Bearer ${pharmacy.key}` } });
+    expect(asPartner.status).toBe(200);
+    expect(asPartner.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const csv = (await asPartner.text()).trim().split('\n');
+    expect(csv[0]).toBe('record,period_end,currency,kind,quantity,amount,reference,created_at,item_id');
+    expect(csv.filter((r) => r.startsWith('LINE,')).map((r) => r.split(',').slice(2, 6))).toEqual([
+      ['EUR', 'ISSUANCE', '669', '-10.04'],
+      ['EUR', 'SPONSORSHIP', '1', '-1.50'],
+    ]);
+    expect(csv.filter((r) => r.startsWith('ITEM,'))).toHaveLength(6);
+    expect((await fetch(url(pharmacy.id), { headers: { authorization: `Bearer ${cinema.key}` } })).status).toBe(403);
+    expect((await fetch(url(pharmacy.id))).status).toBe(401);
+    expect((await fetch(url(pharmacy.id), { headers: { authorization: `Bearer ${t.config.operatorKey}` } })).status).toBe(200);
+  });
+
+  it('estimate the outstanding-points liability and breakage from history', async () => {
+    const florist = await onboardPartner(t, { category: 'florist', redemptionValuePerPoint: '0.005' });
+    await buy(florist, await enrolMember(t), '300');
+    const { pointsLiability } = await t.operator.ok(PointsLiabilityDocument);
+    const [{ outstanding }] = await t.dataSource.query('SELECT sum(remaining) AS outstanding FROM point_lots');
+    expect(pointsLiability.outstandingPoints).toBe(Number(outstanding));
+    const rate = Number(pointsLiability.expectedRedemptionRate);
+    expect(rate).toBeGreaterThan(0);
+    expect(rate).toBeLessThanOrEqual(1);
+    const floristLine = pointsLiability.byFundingPartner.find((l) => l.fundingPartnerId === florist.id)!;
+    expect(floristLine).toMatchObject({ outstandingPoints: 300, redemptionValue: { amount: '1.50', currency: 'EUR' } });
+    expect(floristLine.expectedBreakagePoints).toBe(Math.floor(300 * (1 - rate)));
+    expect((await pharmacy.client.request(PointsLiabilityDocument)).errors![0].extensions!.code).toBe('FORBIDDEN');
+  });
+
+  it('close on schedule at the start of the day in the coalition time zone, once', async () => {
+    const services = createServices(t.dataSource);
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    expect(await services.settlement.closeScheduled(tomorrow, 'daily', 'job:test')).toBeNull(); // not yet ended
+    const [{ last }] = await t.dataSource.query('SELECT max(period_end) AS last FROM settlement_periods');
+    const startOfToday = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+    const closed = await services.settlement.closeScheduled(new Date(), 'daily', 'job:test');
+    expect(closed === null).toBe(new Date(last) >= startOfToday);
+    expect(await services.settlement.closeScheduled(new Date(), 'daily', 'job:test')).toBeNull();
+  });
+});

@@ -193,3 +193,30 @@ export class SettlementDisputePayload {
   @Field(() => SettlementDispute, { nullable: true }) dispute!: SettlementDispute | null;
   @Field(() => [UserError]) userErrors!: UserError[];
 }
+
+@ObjectType('LiabilityLine', { description: 'Outstanding points funded by one partner (or the operator).' })
+export class LiabilityLine {
+  @Field(() => ID, { nullable: true, description: 'The funding partner; null for operator-funded points.' }) fundingPartnerId!:
+    string | null;
+  @Field(() => PointsScalar) outstandingPoints!: bigint;
+  @Field(() => Money, {
+    nullable: true,
+    description: "At the funding partner's redemption value per point; null for the operator's own points.",
+  })
+  redemptionValue!: Money | null;
+  @Field(() => PointsScalar, { description: 'outstandingPoints × (1 − expected redemption rate), rounded down.' })
+  expectedBreakagePoints!: bigint;
+}
+
+@ObjectType('PointsLiability', {
+  description: 'What the coalition owes in unspent points, and how much of it history says will never be redeemed.',
+})
+export class PointsLiability {
+  @Field(() => PointsScalar) outstandingPoints!: bigint;
+  @Field(() => DecimalScalar, {
+    description: 'Points spent ÷ (spent + expired) over all history; 1 when nothing has been spent or expired yet.',
+  })
+  expectedRedemptionRate!: string;
+  @Field(() => PointsScalar) expectedBreakagePoints!: bigint;
+  @Field(() => [LiabilityLine]) byFundingPartner!: LiabilityLine[];
+}

@@ -1,0 +1,95 @@
+import { stringify } from 'csv-stringify/sync';
+import { canActForPartner } from '../auth/authorize';
+import type { Principal } from '../auth/principal';
+import { formatMinor } from '../common/money';
+import { localIdOf, PageWindow, toGlobalId } from '../common/relay';
+import type { SettlementService } from './settlement.service';
+
+export class ExportError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ALL: PageWindow = { after: null, before: null, limit: 1_000_000, backward: false };
+
+/**
+ * A statement as CSV for a partner's finance team: one row per line, then one row per exact item
+ * behind each line. Operator, or the partner itself.
+ */
+export async function statementCsv(
+  settlement: SettlementService,
+  principal: Principal | null,
+  query: URLSearchParams,
+): Promise<{ filename: string; body: string }> {
+  if (!principal) throw new ExportError(401, 'UNAUTHENTICATED', 'Send "Authorization: Bearer <key>"');
+  const periodId = localIdOf(query.get('period') ?? '', 'SettlementPeriod');
+  const partnerId = localIdOf(query.get('partner') ?? '', 'Partner');
+  if (!periodId || !partnerId) throw new ExportError(400, 'BAD_REQUEST', 'Pass ?period=<SettlementPeriod ID>&partner=<Partner ID>');
+  if (!canActForPartner(principal, partnerId))
+    throw new ExportError(403, 'FORBIDDEN', 'Only the operator and the partner itself may export its statement');
+  const period = await settlement.findPeriod(periodId);
+  const statements = period ? await settlement.statements(periodId, partnerId) : [];
+  if (!period || statements.length === 0) throw new ExportError(404, 'NOT_FOUND', 'No statement for that partner in that period');
+
+  const rows: (string | null)[][] = [
+    ['record', 'period_end', 'currency', 'kind', 'quantity', 'amount', 'reference', 'created_at', 'item_id'],
+  ];
+  for (const s of statements) {
+    for (const line of s.lines) {
+      rows.push([
+        'LINE',
+        period.period_end.toISOString(),
+        s.currency,
+        line.kind,
+        line.quantity,
+        formatMinor(BigInt(line.amount), s.currency),
+        null,
+        null,
+        null,
+      ]);
+    }
+    rows.push([
+      'OPENING',
+      period.period_end.toISOString(),
+      s.currency,
+      null,
+      null,
+      formatMinor(BigInt(s.opening_minor), s.currency),
+      null,
+      null,
+      null,
+    ]);
+    rows.push([
+      'NET',
+      period.period_end.toISOString(),
+      s.currency,
+      null,
+      null,
+      formatMinor(BigInt(s.net_minor), s.currency),
+      null,
+      null,
+      null,
+    ]);
+    for (const line of s.lines) {
+      for (const item of await settlement.items(periodId, partnerId, s.currency, line.kind, ALL)) {
+        rows.push([
+          'ITEM',
+          period.period_end.toISOString(),
+          item.currency,
+          item.kind,
+          item.quantity,
+          item.amount,
+          item.reference,
+          item.created_at.toISOString(),
+          toGlobalId('SettlementItem', item.id),
+        ]);
+      }
+    }
+  }
+  return { filename: `statement-${period.period_end.toISOString().slice(0, 10)}-${partnerId}.csv`, body: stringify(rows) };
+}
