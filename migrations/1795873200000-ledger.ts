@@ -139,7 +139,7 @@ export class Ledger1795873200000 implements MigrationInterface {
         scope       text        NOT NULL,
         key         text        NOT NULL CHECK (length(key) BETWEEN 1 AND 200),
         fingerprint bytea       NOT NULL,
-        result      jsonb,
+        result      jsonb       NOT NULL,
         created_at  timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (scope, key)
       )`);
@@ -222,7 +222,7 @@ export class Ledger1795873200000 implements MigrationInterface {
       'ledger_post_credit(bigint, bigint, text, text, bigint, text, bigint, timestamptz, bigint, bigint, text, text, text)',
       'ledger_repay_debt(bigint, bigint, bigint, bigint)',
       'ledger_draw(bigint, bigint, bigint, bigint)',
-      'ledger_remember(text, text, jsonb)',
+      'ledger_remember(text, text, bytea, jsonb)',
       'ledger_claim(text, text, bytea)',
       'ledger_lock_member(bigint)',
       'ledger_account(text, bigint, text, text)',
@@ -249,16 +249,20 @@ const LEDGER_FUNCTIONS = [
      RAISE EXCEPTION '%', p_code USING ERRCODE = 'CL001', DETAIL = p_message;
    END $$`,
 
-  `CREATE FUNCTION partner_contract_at(p_partner bigint, p_at timestamptz) RETURNS partner_contracts LANGUAGE sql STABLE AS $$
-     SELECT * FROM partner_contracts WHERE partner_id = p_partner AND effective_from <= p_at ORDER BY effective_from DESC LIMIT 1
-   $$`,
+  `CREATE FUNCTION partner_contract_at(p_partner bigint, p_at timestamptz) RETURNS partner_contracts LANGUAGE plpgsql STABLE AS $$
+   DECLARE c partner_contracts;
+   BEGIN
+     SELECT * INTO c FROM partner_contracts WHERE partner_id = p_partner AND effective_from <= p_at ORDER BY effective_from DESC LIMIT 1;
+     RETURN c;
+   END $$`,
 
   // Records the money effect of an entry for a partner, in its settlement currency.
   `CREATE FUNCTION ledger_money(p_entry bigint, p_partner bigint, p_kind text, p_quantity bigint, p_unit numeric, p_reference text)
-   RETURNS void LANGUAGE sql AS $$
+   RETURNS void LANGUAGE plpgsql AS $$
+   BEGIN
      INSERT INTO settlement_items (entry_id, partner_id, currency, kind, quantity, unit_amount, reference)
-     SELECT p_entry, id, currency, p_kind, p_quantity, p_unit, p_reference FROM partners WHERE id = p_partner
-   $$`,
+     SELECT p_entry, id, currency, p_kind, p_quantity, p_unit, p_reference FROM partners WHERE id = p_partner;
+   END $$`,
 
   // The account of (owner, asset, role), opened on first use.
   `CREATE FUNCTION ledger_account(p_owner_kind text, p_owner_id bigint, p_asset text, p_role text) RETURNS bigint
@@ -289,25 +293,26 @@ const LEDGER_FUNCTIONS = [
    END $$`,
 
   // Claims an idempotency key for this transaction. NULL: go ahead. Otherwise the first result.
-  // A concurrent first attempt holds the key's index entry until it commits, so a repeat waits
-  // here and then replays, or proceeds if the first one rolled back.
+  // A transaction-scoped advisory lock on the key makes a concurrent repeat wait for the first
+  // attempt to commit (then it replays) or roll back (then it proceeds); the key and its result
+  // are stored by ledger_remember in the same transaction as the effect.
   `CREATE FUNCTION ledger_claim(p_scope text, p_key text, p_fingerprint bytea) RETURNS jsonb LANGUAGE plpgsql AS $$
    DECLARE v_fingerprint bytea; v_result jsonb;
    BEGIN
      IF p_key IS NULL THEN RETURN NULL; END IF;
-     INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES (p_scope, p_key, p_fingerprint) ON CONFLICT DO NOTHING;
-     IF FOUND THEN RETURN NULL; END IF;
+     PERFORM pg_advisory_xact_lock(hashtextextended(p_scope || E'\\n' || p_key, 0));
      SELECT fingerprint, result INTO v_fingerprint, v_result FROM idempotency_keys WHERE scope = p_scope AND key = p_key;
+     IF NOT FOUND THEN RETURN NULL; END IF;
      IF v_fingerprint <> p_fingerprint THEN
        PERFORM ledger_refuse('IDEMPOTENCY_KEY_REUSED', format('Idempotency key "%s" was already used for a different request', p_key));
      END IF;
      RETURN v_result || '{"replayed": true}';
    END $$`,
 
-  `CREATE FUNCTION ledger_remember(p_scope text, p_key text, p_result jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+  `CREATE FUNCTION ledger_remember(p_scope text, p_key text, p_fingerprint bytea, p_result jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
    BEGIN
      IF p_key IS NOT NULL THEN
-       UPDATE idempotency_keys SET result = p_result WHERE scope = p_scope AND key = p_key;
+       INSERT INTO idempotency_keys (scope, key, fingerprint, result) VALUES (p_scope, p_key, p_fingerprint, p_result);
      END IF;
      RETURN p_result || '{"replayed": false}';
    END $$`,
@@ -411,7 +416,7 @@ const LEDGER_FUNCTIONS = [
      v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
      PERFORM ledger_lock_member(p_member);
-     RETURN ledger_remember(p_scope, p_key, ledger_post_credit(p_member, p_points, p_kind, p_source_kind, p_source_id, p_source_role,
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, ledger_post_credit(p_member, p_points, p_kind, p_source_kind, p_source_id, p_source_role,
        p_funding_partner, p_expires_at, p_partner, p_contract, p_principal, p_reason, p_reference));
    END $$`,
 
@@ -425,7 +430,7 @@ const LEDGER_FUNCTIONS = [
      v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
      PERFORM ledger_lock_member(p_member);
-     RETURN ledger_remember(p_scope, p_key, ledger_post_debit(p_member, p_points, p_kind, p_dest_kind, p_dest_id, p_dest_role,
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, ledger_post_debit(p_member, p_points, p_kind, p_dest_kind, p_dest_id, p_dest_role,
        p_partner, p_contract, p_principal, p_reason, p_reference));
    END $$`,
 
@@ -455,7 +460,7 @@ const LEDGER_FUNCTIONS = [
      VALUES (p_member, p_partner, p_points, v_entry, p_expires_at) RETURNING id INTO v_hold;
      UPDATE members SET points_balance = points_balance - p_points, points_held = points_held + p_points
       WHERE id = p_member RETURNING points_balance INTO v_after;
-     RETURN ledger_remember(p_scope, p_key,
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint,
        jsonb_build_object('entryId', v_entry::text, 'holdId', v_hold::text, 'points', p_points, 'balance', v_after));
    END $$`,
 
@@ -505,7 +510,7 @@ const LEDGER_FUNCTIONS = [
      UPDATE members SET points_held = points_held - h.points,
                         points_balance = points_balance + CASE p_action WHEN 'CAPTURE' THEN 0 ELSE h.points END
       WHERE id = h.member_id RETURNING points_balance INTO v_after;
-     RETURN ledger_remember(p_scope, p_key, jsonb_build_object('entryId', v_entry::text, 'holdId', p_hold::text,
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, jsonb_build_object('entryId', v_entry::text, 'holdId', p_hold::text,
        'points', h.points, 'balance', v_after, 'status', CASE p_action WHEN 'CAPTURE' THEN 'CAPTURED' WHEN 'VOID' THEN 'VOIDED' ELSE 'EXPIRED' END));
    END $$`,
 
@@ -575,7 +580,7 @@ const LEDGER_FUNCTIONS = [
         AND (p_only_partner IS NULL OR partner_id = p_only_partner);
      IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_ENTRY', 'No such credit or debit to reverse'); END IF;
      PERFORM ledger_lock_member(v_member);
-     RETURN ledger_remember(p_scope, p_key, ledger_post_reversal(p_entry, p_points, p_kind, p_principal, p_reason, p_reference));
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, ledger_post_reversal(p_entry, p_points, p_kind, p_principal, p_reason, p_reference));
    END $$`,
 
   // Expires every lot past its expiry as of p_as_of, set-based: one EXPIRY entry per member,

@@ -173,7 +173,7 @@ export class Settlement1795880400000 implements MigrationInterface {
           FROM partners p JOIN currency_digits d ON d.code = p.currency WHERE p.id = p_partner
         RETURNING id INTO v_item;
         IF v_item IS NULL THEN PERFORM ledger_refuse('UNKNOWN_PARTNER', 'No such partner'); END IF;
-        RETURN ledger_remember(p_scope, p_key, jsonb_build_object('itemId', v_item::text));
+        RETURN ledger_remember(p_scope, p_key, p_fingerprint, jsonb_build_object('itemId', v_item::text));
       END $$`);
   }
 

@@ -70,27 +70,34 @@ export const COALITION_FUNCTIONS = [
    END $$`,
 
   // Lots earned at p_at expire at the end of that day in the coalition's time zone, N months on.
-  `CREATE FUNCTION coalition_expiry(p_at timestamptz) RETURNS timestamptz LANGUAGE sql STABLE AS $$
-     SELECT (date_trunc('day', p_at AT TIME ZONE s.time_zone) + make_interval(months => s.expiry_months) + interval '1 day')
-            AT TIME ZONE s.time_zone
-       FROM coalition_settings s
-   $$`,
+  `CREATE FUNCTION coalition_expiry(p_at timestamptz) RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
+   DECLARE s coalition_settings;
+   BEGIN
+     SELECT * INTO s FROM coalition_settings;
+     RETURN (date_trunc('day', p_at AT TIME ZONE s.time_zone) + make_interval(months => s.expiry_months) + interval '1 day') AT TIME ZONE s.time_zone;
+   END $$`,
 
   // Qualifying points for tiers: points earned (net of returns) in the rolling window.
-  `CREATE FUNCTION coalition_qualifying_points(p_member bigint, p_at timestamptz) RETURNS bigint LANGUAGE sql STABLE AS $$
-     SELECT coalesce(sum(e.member_points), 0)::bigint FROM ledger_entries e, coalition_settings s
-      WHERE e.member_id = p_member AND e.kind IN ('EARN', 'RETURN')
-        AND e.created_at > p_at - make_interval(days => s.tier_window_days) AND e.created_at <= p_at
-   $$`,
+  `CREATE FUNCTION coalition_qualifying_points(p_member bigint, p_at timestamptz) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+   DECLARE v_points bigint;
+   BEGIN
+     SELECT coalesce(sum(e.member_points), 0) INTO v_points FROM ledger_entries e
+      WHERE e.member_id = p_member AND e.kind IN ('EARN', 'RETURN') AND e.created_at <= p_at
+        AND e.created_at > p_at - make_interval(days => (SELECT tier_window_days FROM coalition_settings));
+     RETURN v_points;
+   END $$`,
 
-  `CREATE FUNCTION coalition_tier_for(p_points bigint) RETURNS bigint LANGUAGE sql STABLE AS $$
-     SELECT id FROM tiers WHERE min_qualifying_points <= p_points ORDER BY min_qualifying_points DESC LIMIT 1
-   $$`,
+  `CREATE FUNCTION coalition_tier_for(p_points bigint) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+   BEGIN
+     RETURN (SELECT id FROM tiers WHERE min_qualifying_points <= p_points ORDER BY min_qualifying_points DESC LIMIT 1);
+   END $$`,
 
   // Upgrades happen at once; downgrades wait for coalition_review_tiers at the period end.
   `CREATE FUNCTION coalition_upgrade_tier(p_member bigint) RETURNS void LANGUAGE plpgsql AS $$
-   DECLARE v_new bigint := coalition_tier_for(coalition_qualifying_points(p_member, clock_timestamp()));
+   DECLARE v_new bigint;
    BEGIN
+     IF NOT EXISTS (SELECT 1 FROM tiers) THEN RETURN; END IF;
+     v_new := coalition_tier_for(coalition_qualifying_points(p_member, clock_timestamp()));
      UPDATE members m SET tier_id = v_new, tier_since = now()
       WHERE m.id = p_member AND v_new IS NOT NULL AND m.tier_id IS DISTINCT FROM v_new
         AND (m.tier_id IS NULL OR (SELECT min_qualifying_points FROM tiers WHERE id = v_new)
@@ -160,10 +167,11 @@ export const COALITION_FUNCTIONS = [
 
   // The funding account of promotional points: the funder partner's, or the operator's.
   `CREATE FUNCTION coalition_bonus(p_member bigint, p_points bigint, p_funder bigint, p_partner bigint, p_principal text,
-     p_reason text, p_reference text) RETURNS jsonb LANGUAGE sql AS $$
-     SELECT ledger_post_credit(p_member, p_points, 'BONUS', CASE WHEN p_funder IS NULL THEN 'OPERATOR' ELSE 'PARTNER' END, p_funder,
-       'PROMOTION', p_funder, coalition_expiry(now()), p_partner, NULL, p_principal, p_reason, p_reference)
-   $$`,
+     p_reason text, p_reference text) RETURNS jsonb LANGUAGE plpgsql AS $$
+   BEGIN
+     RETURN ledger_post_credit(p_member, p_points, 'BONUS', CASE WHEN p_funder IS NULL THEN 'OPERATOR' ELSE 'PARTNER' END, p_funder,
+       'PROMOTION', p_funder, coalition_expiry(now()), p_partner, NULL, p_principal, p_reason, p_reference);
+   END $$`,
 
   `CREATE FUNCTION coalition_record_purchase(
      p_scope text, p_key text, p_fingerprint bytea, p_partner bigint, p_card text, p_amount bigint, p_currency text,
@@ -173,7 +181,7 @@ export const COALITION_FUNCTIONS = [
      v_replay jsonb; v_partner partners; v_member members; v_contract partner_contracts; v_settings coalition_settings;
      v_purchase bigint; v_units numeric := p_amount / (10::numeric ^ p_digits); v_base bigint; v_promo record;
      v_tier_multiplier numeric; v_multiplier numeric; v_funder bigint; v_with_multiplier bigint; v_credit jsonb;
-     v_earn_entry bigint; v_points bigint := 0; v_bonus record; v_referral boolean; v_vouchers jsonb;
+     v_earn_entry bigint; v_credits bigint[] := '{}'; v_points bigint := 0; v_bonus record; v_referral boolean; v_vouchers jsonb;
    BEGIN
      v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
@@ -195,14 +203,7 @@ export const COALITION_FUNCTIONS = [
      ELSE
        PERFORM ledger_lock_member(v_member.id);
      END IF;
-
      v_contract := partner_contract_at(p_partner, now());
-     INSERT INTO purchases (partner_id, member_id, reference, amount_minor, currency, contract_id)
-     VALUES (p_partner, v_member.id, p_reference, p_amount, p_currency, v_contract.id)
-     ON CONFLICT (partner_id, reference) DO NOTHING RETURNING id INTO v_purchase;
-     IF v_purchase IS NULL THEN
-       PERFORM ledger_refuse('DUPLICATE_REFERENCE', format('Purchase reference "%s" was already recorded', p_reference));
-     END IF;
 
      -- points = floor(amount x points per unit x best multiplier) + fixed bonuses. The best of the
      -- tier's and the promotions' multipliers applies, never several.
@@ -223,14 +224,14 @@ export const COALITION_FUNCTIONS = [
        v_credit := ledger_post_credit(v_member.id, v_base, 'EARN', 'PARTNER', p_partner, 'ISSUED', p_partner,
          coalition_expiry(now()), p_partner, v_contract.id, p_principal, NULL, p_reference);
        v_earn_entry := (v_credit->>'entryId')::bigint;
-       INSERT INTO purchase_credits (purchase_id, entry_id) VALUES (v_purchase, v_earn_entry);
+       v_credits := v_credits || v_earn_entry;
        v_points := v_points + v_base;
      END IF;
      IF v_with_multiplier > v_base THEN
        v_credit := coalition_bonus(v_member.id, v_with_multiplier - v_base, v_funder, p_partner, p_principal,
          format('x%s %s', v_multiplier, CASE WHEN v_funder IS NULL AND v_promo.multiplier IS DISTINCT FROM v_multiplier THEN 'tier' ELSE v_promo.name END),
          p_reference);
-       INSERT INTO purchase_credits (purchase_id, entry_id) VALUES (v_purchase, (v_credit->>'entryId')::bigint);
+       v_credits := v_credits || (v_credit->>'entryId')::bigint;
        v_points := v_points + v_with_multiplier - v_base;
      END IF;
      FOR v_bonus IN SELECT name, bonus_points, funder_partner_id FROM promotions
@@ -238,9 +239,18 @@ export const COALITION_FUNCTIONS = [
                        AND (partner_id = p_partner OR category = v_partner.category OR (partner_id IS NULL AND category IS NULL))
                      ORDER BY id LOOP
        v_credit := coalition_bonus(v_member.id, v_bonus.bonus_points, v_bonus.funder_partner_id, p_partner, p_principal, v_bonus.name, p_reference);
-       INSERT INTO purchase_credits (purchase_id, entry_id) VALUES (v_purchase, (v_credit->>'entryId')::bigint);
+       v_credits := v_credits || (v_credit->>'entryId')::bigint;
        v_points := v_points + v_bonus.bonus_points;
      END LOOP;
+
+     -- Recorded last, with what it earned; a reused reference refuses (and rolls back) the whole purchase.
+     INSERT INTO purchases (partner_id, member_id, reference, amount_minor, currency, contract_id, points, earn_entry_id)
+     VALUES (p_partner, v_member.id, p_reference, p_amount, p_currency, v_contract.id, v_points, v_earn_entry)
+     ON CONFLICT (partner_id, reference) DO NOTHING RETURNING id INTO v_purchase;
+     IF v_purchase IS NULL THEN
+       PERFORM ledger_refuse('DUPLICATE_REFERENCE', format('Purchase reference "%s" was already recorded', p_reference));
+     END IF;
+     INSERT INTO purchase_credits (purchase_id, entry_id) SELECT v_purchase, unnest(v_credits);
 
      IF v_referral THEN
        INSERT INTO referral_bonuses (referee_id, referrer_id, purchase_id) VALUES (v_member.id, v_member.referred_by, v_purchase);
@@ -251,10 +261,11 @@ export const COALITION_FUNCTIONS = [
 
      v_vouchers := coalition_stamp_purchase(v_purchase, p_partner, v_member.id, p_amount, p_principal);
      PERFORM coalition_upgrade_tier(v_member.id);
-     UPDATE purchases SET points = v_points, earn_entry_id = v_earn_entry WHERE id = v_purchase;
-     RETURN ledger_remember(p_scope, p_key, jsonb_build_object(
+     -- The answer carries the entry and the member as they are now, so the API needs no further read.
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, jsonb_build_object(
        'purchaseId', v_purchase::text, 'entryId', v_earn_entry::text, 'points', v_points, 'memberId', v_member.id::text,
-       'balance', (SELECT points_balance FROM members WHERE id = v_member.id), 'vouchers', v_vouchers));
+       'entry', (SELECT to_jsonb(e) FROM ledger_entries e WHERE e.id = v_earn_entry),
+       'member', (SELECT to_jsonb(m) FROM members m WHERE m.id = v_member.id), 'vouchers', v_vouchers));
    END $$`,
 
   // The batch form: one round trip, each purchase in its own subtransaction so one refusal spoils
@@ -312,7 +323,7 @@ export const COALITION_FUNCTIONS = [
      UPDATE purchases SET returned_minor = v_returned WHERE id = v_purchase.id;
      INSERT INTO purchase_returns (purchase_id, amount_minor, points) VALUES (v_purchase.id, p_amount, v_points);
      PERFORM coalition_unstamp_purchase(v_purchase.id, v_purchase.member_id, v_purchase.amount_minor - v_returned);
-     RETURN ledger_remember(p_scope, p_key, jsonb_build_object(
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, jsonb_build_object(
        'purchaseId', v_purchase.id::text, 'entryId', v_first_entry::text, 'points', v_points, 'memberId', v_purchase.member_id::text,
        'balance', (SELECT points_balance FROM members WHERE id = v_purchase.member_id)));
    END $$`,
@@ -358,7 +369,7 @@ export const COALITION_FUNCTIONS = [
          FROM coalition_settings s
        RETURNING id INTO v_gift;
      END IF;
-     RETURN ledger_remember(p_scope, p_key, jsonb_build_object(
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, jsonb_build_object(
        'redemptionId', v_redemption::text, 'entryId', v_debit->>'entryId', 'points', r.points_cost, 'memberId', v_member::text,
        'balance', v_debit->'balance', 'voucherCode', v_voucher, 'giftCardId', v_gift::text));
    END $$`,
@@ -389,8 +400,8 @@ export const COALITION_FUNCTIONS = [
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
      SELECT * INTO g FROM gift_cards WHERE code_hash = p_code_hash FOR UPDATE;
      IF NOT FOUND THEN
-       -- Nothing applied; the attempt is kept (the transaction commits) so guessing is throttled.
-       DELETE FROM idempotency_keys WHERE scope = p_scope AND key = p_key;
+       -- Nothing applied and the key stays unused; the attempt is kept (the transaction commits) so
+       -- guessing is throttled.
        INSERT INTO gift_card_failed_attempts (scope) VALUES (p_scope);
        RETURN jsonb_build_object('error', 'GIFT_CARD_UNKNOWN', 'message', 'No gift card with that code');
      END IF;
@@ -407,14 +418,17 @@ export const COALITION_FUNCTIONS = [
      PERFORM ledger_money(NULL, p_partner, 'GIFT_CARD', p_amount,
        (partner_contract_at(p_partner, now())).gift_card_reimbursement_rate / 10::numeric ^ (SELECT digits FROM currency_digits WHERE code = g.currency),
        format('gift card use %s', v_use));
-     RETURN ledger_remember(p_scope, p_key, jsonb_build_object('giftCardId', g.id::text, 'amount', p_amount,
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, jsonb_build_object('giftCardId', g.id::text, 'amount', p_amount,
        'balanceMinor', g.balance_minor - p_amount));
    END $$`,
 
-  `CREATE FUNCTION coalition_miles_ratio(p_airline bigint, p_direction text) RETURNS miles_ratios LANGUAGE sql STABLE AS $$
-     SELECT * FROM miles_ratios WHERE airline_id = p_airline AND direction = p_direction AND effective_from <= now()
-      ORDER BY effective_from DESC LIMIT 1
-   $$`,
+  `CREATE FUNCTION coalition_miles_ratio(p_airline bigint, p_direction text) RETURNS miles_ratios LANGUAGE plpgsql STABLE AS $$
+   DECLARE r miles_ratios;
+   BEGIN
+     SELECT * INTO r FROM miles_ratios WHERE airline_id = p_airline AND direction = p_direction AND effective_from <= now()
+      ORDER BY effective_from DESC LIMIT 1;
+     RETURN r;
+   END $$`,
 
   // Points to miles, phase one: the points are held until the airline confirms or rejects.
   `CREATE FUNCTION coalition_miles_out(
@@ -437,7 +451,7 @@ export const COALITION_FUNCTIONS = [
      INSERT INTO miles_transfers (member_id, airline_id, direction, points, miles, ratio_id, hold_id, frequent_flyer_number)
      VALUES (v_member, p_airline, 'TO_MILES', p_points, v_miles, v_ratio.id, (v_hold->>'holdId')::bigint, p_ffn)
      RETURNING id INTO v_transfer;
-     RETURN ledger_remember(p_scope, p_key, jsonb_build_object('transferId', v_transfer::text, 'entryId', v_hold->>'entryId',
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, jsonb_build_object('transferId', v_transfer::text, 'entryId', v_hold->>'entryId',
        'points', p_points, 'miles', v_miles, 'memberId', v_member::text, 'balance', v_hold->'balance'));
    END $$`,
 
@@ -461,7 +475,7 @@ export const COALITION_FUNCTIONS = [
        PERFORM ledger_money((v_result->>'entryId')::bigint, p_airline, 'MILES', t.miles,
          (SELECT price_per_mile FROM miles_ratios WHERE id = t.ratio_id), p_airline_reference);
      END IF;
-     RETURN ledger_remember(p_scope, p_key, v_result || jsonb_build_object('transferId', t.id::text, 'memberId', t.member_id::text));
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, v_result || jsonb_build_object('transferId', t.id::text, 'memberId', t.member_id::text));
    END $$`,
 
   // Miles to points: the airline converts a member's miles into points it funds.
@@ -486,7 +500,7 @@ export const COALITION_FUNCTIONS = [
      INSERT INTO miles_transfers (member_id, airline_id, direction, points, miles, ratio_id, entry_id, airline_reference)
      VALUES (v_member, p_airline, 'TO_POINTS', v_points, p_miles, v_ratio.id, (v_credit->>'entryId')::bigint, p_reference)
      RETURNING id INTO v_transfer;
-     RETURN ledger_remember(p_scope, p_key, v_credit || jsonb_build_object('transferId', v_transfer::text, 'miles', p_miles,
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, v_credit || jsonb_build_object('transferId', v_transfer::text, 'miles', p_miles,
        'memberId', v_member::text));
    END $$`,
 
@@ -501,7 +515,7 @@ export const COALITION_FUNCTIONS = [
      IF coalesce(btrim(p_reason), '') = '' THEN PERFORM ledger_refuse('REASON_REQUIRED', 'A goodwill grant needs a reason'); END IF;
      v_member := coalition_member_by_card(p_card);
      PERFORM ledger_lock_member(v_member);
-     RETURN ledger_remember(p_scope, p_key, ledger_post_credit(v_member, p_points, 'ADJUSTMENT',
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, ledger_post_credit(v_member, p_points, 'ADJUSTMENT',
        CASE WHEN p_funder IS NULL THEN 'OPERATOR' ELSE 'PARTNER' END, p_funder, 'GOODWILL', p_funder, coalition_expiry(now()),
        p_funder, NULL, p_principal, p_reason, NULL) || jsonb_build_object('memberId', v_member::text));
    END $$`,
@@ -522,7 +536,7 @@ export const COALITION_FUNCTIONS = [
      END IF;
      v_credit := coalition_bonus(v_member, s.points, s.funder_partner_id, s.funder_partner_id, p_principal, format('survey: %s', s.name), NULL);
      INSERT INTO survey_responses (survey_id, member_id, answers, entry_id) VALUES (s.id, v_member, p_answers, (v_credit->>'entryId')::bigint);
-     RETURN ledger_remember(p_scope, p_key, v_credit || jsonb_build_object('memberId', v_member::text));
+     RETURN ledger_remember(p_scope, p_key, p_fingerprint, v_credit || jsonb_build_object('memberId', v_member::text));
    END $$`,
 
   // Birthday bonus, once a year, for members whose birthday is p_as_of's date in the coalition's

@@ -142,7 +142,14 @@ export function ConnectionType<T extends object>(NodeType: ClassType<T>, name: s
  * Keyset paging on a bigint id column of a TypeORM query (`column` like 'p.id'), in `order` when
  * paging forward (first/after) and the other way when paging backward (last/before).
  */
-export function applyIdKeyset<Q extends SelectQuery>(query: Q, column: string, window: PageWindow, order: 'ASC' | 'DESC' = 'ASC'): Q {
+export function applyIdKeyset<Q extends SelectQuery>(
+  query: Q,
+  column: string,
+  window: PageWindow,
+  order: 'ASC' | 'DESC' = 'ASC',
+  /** A column fixed by an equality filter that leads the index, ordered first so the plan follows that index. */
+  leadingColumn?: string,
+): Q {
   const ascending = order === 'ASC';
   for (const [name, bound, later] of [
     ['afterKey', window.after, true],
@@ -152,11 +159,15 @@ export function applyIdKeyset<Q extends SelectQuery>(query: Q, column: string, w
     if (!/^[0-9]{1,19}$/.test(bound)) throw badPage('cursor is not one returned by this list');
     query.andWhere(`${column} ${later === ascending ? '>' : '<'} :${name}`, { [name]: bound });
   }
-  return query.orderBy(column, ascending !== window.backward ? 'ASC' : 'DESC').limit(window.limit + 1);
+  const direction = ascending !== window.backward ? 'ASC' : 'DESC';
+  if (leadingColumn) query.orderBy(leadingColumn, direction).addOrderBy(column, direction);
+  else query.orderBy(column, direction);
+  return query.limit(window.limit + 1);
 }
 
 interface SelectQuery {
   andWhere(where: string, params: Record<string, unknown>): unknown;
   orderBy(sort: string, order: 'ASC' | 'DESC'): this;
+  addOrderBy(sort: string, order: 'ASC' | 'DESC'): this;
   limit(n: number): this;
 }

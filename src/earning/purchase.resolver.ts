@@ -4,6 +4,7 @@ import { mutationPayload } from '../common/user-error';
 import type { Context } from '../graphql/context';
 import { toTransaction } from '../ledger/transaction.types';
 import { transactionAndMember } from '../ledger/transaction.resolver';
+import { toMember } from '../member/member.types';
 import { RecordPurchaseInput, RecordPurchasesInput, RecordReturnInput } from './purchase.inputs';
 import { RecordPurchasePayload, RecordPurchaseResult, RecordPurchasesPayload, RecordReturnPayload } from './purchase.types';
 
@@ -15,8 +16,8 @@ export class PurchaseResolver {
   @Mutation(() => RecordPurchasePayload, { description: 'Earns points for a purchase at the calling partner.' })
   recordPurchase(@Arg('input', () => RecordPurchaseInput) input: RecordPurchaseInput, @Ctx() ctx: Context): Promise<RecordPurchasePayload> {
     return mutationPayload(RecordPurchasePayload, async () => {
-      const { entryId, memberId, points } = await ctx.services.purchases.record(partnerOf(ctx), input);
-      return { ...(await transactionAndMember(ctx, entryId, memberId)), pointsEarned: points };
+      const { entry, member, points } = await ctx.services.purchases.record(partnerOf(ctx), input);
+      return { transaction: entry ? toTransaction(entry) : null, member: member ? toMember(member) : null, pointsEarned: points };
     });
   }
 
@@ -28,13 +29,11 @@ export class PurchaseResolver {
   ): Promise<RecordPurchasesPayload> {
     return mutationPayload(RecordPurchasesPayload, async () => {
       const outcomes = await ctx.services.purchases.recordMany(partnerOf(ctx), input.purchases);
-      const entries = await ctx.services.transactions.findMany(outcomes.flatMap((o) => ('entryId' in o && o.entryId ? [o.entryId] : [])));
       return {
         results: outcomes.map((o, index) => {
           const result = Object.assign(new RecordPurchaseResult(), { index, transaction: null, pointsEarned: null, userErrors: [] });
           if (Array.isArray(o)) return Object.assign(result, { userErrors: o });
-          const entry = o.entryId ? entries.get(o.entryId) : undefined;
-          return Object.assign(result, { transaction: entry ? toTransaction(entry) : null, pointsEarned: o.points });
+          return Object.assign(result, { transaction: o.entry ? toTransaction(o.entry) : null, pointsEarned: o.points });
         }),
       };
     });

@@ -4,6 +4,8 @@ import { currencyDigits, parseMoney } from '../common/money';
 import { BusinessError, CommonErrorCode, requireIdempotencyKey, UserError } from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { callLedgerFunction, fingerprint, withRetry } from '../ledger/ledger-call';
+import { LedgerEntryEntity, ledgerEntryFromRow } from '../ledger/ledger-entry.entity';
+import { MemberEntity, memberFromRow } from '../member/member.entity';
 import { normalizeCardNumber } from '../member/member.service';
 import { MAX_BATCH, PurchaseErrorCode } from './purchase.errors';
 import type { RecordPurchaseInput, RecordReturnInput } from './purchase.inputs';
@@ -12,6 +14,9 @@ export interface PurchaseOutcome {
   entryId: string | null;
   memberId: string;
   points: bigint;
+  /** The EARN entry and the member as the SQL function returned them, when it did. */
+  entry?: LedgerEntryEntity | null;
+  member?: MemberEntity;
 }
 
 type PartnerPrincipal = Extract<Principal, { kind: 'PARTNER' }>;
@@ -29,7 +34,13 @@ function purchaseArgs(input: RecordPurchaseInput, field: string[]) {
 }
 
 function outcome(r: Record<string, unknown>): PurchaseOutcome {
-  return { entryId: (r.entryId as string | null) ?? null, memberId: String(r.memberId), points: BigInt(r.points as number) };
+  return {
+    entryId: (r.entryId as string | null) ?? null,
+    memberId: String(r.memberId),
+    points: BigInt(r.points as number),
+    ...(r.member ? { member: memberFromRow(r.member as Record<string, unknown>) } : {}),
+    ...('entry' in r ? { entry: r.entry ? ledgerEntryFromRow(r.entry as Record<string, unknown>) : null } : {}),
+  };
 }
 
 /** Earning and returns at a partner: each one SQL call (see coalition_record_purchase / _return). */

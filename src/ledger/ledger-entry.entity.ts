@@ -16,3 +16,22 @@ export class LedgerEntryEntity {
   @Column({ type: 'text', nullable: true }) reference!: string | null;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
+
+/** An entry from a row as a SQL function returns it (to_jsonb of ledger_entries). */
+export function ledgerEntryFromRow(r: Record<string, unknown>): LedgerEntryEntity {
+  const id = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return Object.assign(new LedgerEntryEntity(), {
+    id: String(r.id),
+    operation: String(r.operation),
+    kind: String(r.kind),
+    memberId: id(r.member_id),
+    memberPoints: String(r.member_points),
+    partnerId: id(r.partner_id),
+    contractId: id(r.contract_id),
+    reversesEntryId: id(r.reverses_entry_id),
+    principal: String(r.principal),
+    reason: (r.reason as string | null) ?? null,
+    reference: (r.reference as string | null) ?? null,
+    createdAt: new Date(String(r.created_at)),
+  });
+}

@@ -12,3 +12,18 @@ export class MemberEntity {
   @Column({ type: 'bigint', name: 'points_balance' }) pointsBalance!: string;
   @Column({ type: 'bigint', name: 'points_held' }) pointsHeld!: string;
 }
+
+/** A member from a row as a SQL function returns it (to_jsonb of members). */
+export function memberFromRow(r: Record<string, unknown>): MemberEntity {
+  const id = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return Object.assign(new MemberEntity(), {
+    id: String(r.id),
+    cardNumber: String(r.card_number),
+    birthDate: (r.birth_date as string | null) ?? null,
+    referredBy: id(r.referred_by),
+    enrolledByPartnerId: id(r.enrolled_by_partner_id),
+    createdAt: new Date(String(r.created_at)),
+    pointsBalance: String(r.points_balance),
+    pointsHeld: String(r.points_held),
+  });
+}

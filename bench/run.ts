@@ -1,0 +1,387 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedDatabase } from '../src/database/embedded-database';
+import { graphqlLoad, LoadResult } from './load';
+import { findPgbench, pgbenchCeiling } from './pgbench';
+
+/**
+ * `npm run bench`: measures Coalition against the database's own ceiling, in one run, on the same
+ * PostgreSQL (DATABASE_URL, else embedded). Prints a table and writes bench/results/latest.json.
+ */
+const OPERATOR_KEY = 'bench-operator-key-0123456789abcdefghijklmnop';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
+const PARTNERS = 100;
+const CLOSE_ITEMS = Number(process.env.BENCH_CLOSE_ITEMS ?? 1_000_000);
+const root = path.join(__dirname, '..', '..');
+
+interface Row {
+  name: string;
+  value: number;
+  unit: string;
+  ratio?: number;
+  ratioTo?: string;
+  p50?: number;
+  p99?: number;
+  note?: string;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const embedded = process.env.DATABASE_URL
+    ? null
+    : await startEmbeddedDatabase(path.join(root, '.coalition-data', 'bench'), console.error);
+  const baseUrl = process.env.DATABASE_URL ?? embedded!.url;
+  const benchUrl = await freshDatabase(baseUrl, 'coalition_bench');
+  let server: ChildProcess | null = null;
+  try {
+    // 1. The ceiling.
+    const pgbench = findPgbench();
+    let ceiling: { tpcb: number; selectOnly: number } | null = null;
+    if (pgbench) {
+      ceiling = await pgbenchCeiling(pgbench, await freshDatabase(baseUrl, 'coalition_pgbench'), 20);
+      rows.push({ name: 'pgbench TPC-B-like, 16 clients, scale 10', value: ceiling.tpcb, unit: 'tps' });
+      rows.push({ name: 'pgbench select-only, 16 clients', value: ceiling.selectOnly, unit: 'tps' });
+      await dropDatabase(baseUrl, 'coalition_pgbench');
+    } else {
+      console.error('no pgbench found (the embedded PostgreSQL ships none): absolute figures only');
+    }
+    const vsTpcb = (v: number) => (ceiling ? { ratio: v / ceiling.tpcb, ratioTo: 'TPC-B' } : {});
+    const vsSelect = (v: number) => (ceiling ? { ratio: v / ceiling.selectOnly, ratioTo: 'select-only' } : {});
+
+    // 2. The server, in its own process, on the same PostgreSQL.
+    const port = await freePort();
+    server = spawn(process.execPath, [path.join(root, 'dist', 'src', 'main.js')], {
+      env: {
+        ...process.env,
+        DATABASE_URL: benchUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        COALITION_OPERATOR_KEY: OPERATOR_KEY,
+        COALITION_JOBS: 'off',
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        COALITION_MEMBER_JWT_SECRET: OPERATOR_KEY,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitReady(url);
+
+    // 3. A realistic coalition: 100 partners in 20 categories, 100,000 members, a reward.
+    const gql = async (token: string, query: string, variables?: unknown) => {
+      const r = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await r.json()) as { data: any; errors?: unknown[] };
+    };
+    const partners: { id: string; key: string }[] = [];
+    for (let i = 0; i < PARTNERS; i++) {
+      const { data } = await gql(
+        OPERATOR_KEY,
+        `mutation ($input: CreatePartnerInput!) { createPartner(input: $input) { partner { id } apiKey } }`,
+        {
+          input: {
+            name: `Bench partner ${i}`,
+            category: `category-${i % 20}`,
+            currency: 'EUR',
+            pointsPerUnit: '1',
+            issuancePricePerPoint: '0.01',
+            redemptionValuePerPoint: '0.008',
+          },
+        },
+      );
+      partners.push({ id: data.createPartner.partner.id, key: data.createPartner.apiKey });
+    }
+    await withClient(benchUrl, async (c) => {
+      await c.query(`INSERT INTO members (card_number) SELECT 'B' || lpad(g::text, 9, '0') FROM generate_series(1, $1) g`, [MEMBERS]);
+      await c.query('ANALYZE'); // as autovacuum would after a bulk load
+    });
+    const card = (i: number) => `B${String(1 + ((Math.imul(i + 1, 2654435761) >>> 0) % MEMBERS)).padStart(9, '0')}`;
+    const purchase = (i: number, tag: string) =>
+      JSON.stringify({
+        query: 'mutation ($input: RecordPurchaseInput!) { recordPurchase(input: $input) { pointsEarned userErrors { code } } }',
+        variables: {
+          input: {
+            cardNumber: card(i),
+            amount: { amount: '12.34', currency: 'EUR' },
+            reference: `${tag}-${i}`,
+            idempotencyKey: `${tag}-${i}`,
+          },
+        },
+      });
+    let failures = 0;
+    const noUserErrors = (body: string) => {
+      if (!body.includes('"userErrors":[]')) failures++;
+    };
+
+    // 4. Single purchases over HTTP.
+    const single = async (name: string, connections: number, busy: boolean): Promise<LoadResult> => {
+      const r = await graphqlLoad({
+        url,
+        connections,
+        seconds: SECONDS,
+        token: busy ? partners[0].key : (i) => partners[i % PARTNERS].key,
+        body: (i) => purchase(i, name),
+        check: noUserErrors,
+      });
+      rows.push({
+        name: `recordPurchase, ${busy ? 'one busy partner' : 'uniform partners'}, ${connections} clients`,
+        value: r.requestsPerSecond,
+        unit: 'purchases/s',
+        p50: r.p50,
+        p99: r.p99,
+        ...vsTpcb(r.requestsPerSecond),
+      });
+      return r;
+    };
+    const uniform16 = await single('u16', 16, false);
+    await single('u64', 64, false);
+    const busy16 = await single('b16', 16, true);
+    await single('b64', 64, true);
+    rows.push({
+      name: 'one busy partner ÷ uniform partners (16 clients)',
+      value: busy16.requestsPerSecond / uniform16.requestsPerSecond,
+      unit: 'ratio',
+    });
+
+    // 5. Batches of 1,000.
+    const batch = await graphqlLoad({
+      url,
+      connections: 4,
+      seconds: SECONDS,
+      token: (i) => partners[i % PARTNERS].key,
+      body: (i) =>
+        JSON.stringify({
+          query:
+            'mutation ($input: RecordPurchasesInput!) { recordPurchases(input: $input) { results { pointsEarned } userErrors { code } } }',
+          variables: {
+            input: {
+              purchases: Array.from({ length: 1000 }, (_, j) => ({
+                cardNumber: card(i * 1000 + j + 7),
+                amount: { amount: '5.00', currency: 'EUR' },
+                reference: `batch-${i}-${j}`,
+                idempotencyKey: `batch-${i}-${j}`,
+              })),
+            },
+          },
+        }),
+    });
+    rows.push({
+      name: 'recordPurchases, batches of 1,000, 4 clients',
+      value: batch.requestsPerSecond * 1000,
+      unit: 'purchases/s',
+      p50: batch.p50,
+      p99: batch.p99,
+      ...vsTpcb(batch.requestsPerSecond * 1000),
+    });
+
+    // 6. Balance and history reads.
+    const reads = await graphqlLoad({
+      url,
+      connections: 16,
+      seconds: SECONDS,
+      token: OPERATOR_KEY,
+      body: (i) =>
+        JSON.stringify({
+          query:
+            'query ($c: String!) { member(cardNumber: $c) { balance transactions(first: 20) { edges { node { id kind points createdAt } } } } }',
+          variables: { c: card(i) },
+        }),
+    });
+    rows.push({
+      name: 'member { balance transactions(first: 20) }, 16 clients',
+      value: reads.requestsPerSecond,
+      unit: 'queries/s',
+      p50: reads.p50,
+      p99: reads.p99,
+      ...vsSelect(reads.requestsPerSecond),
+    });
+
+    // 7. Redemptions under contention: 64 clients on 10 members holding 2,000 points each.
+    const { data: rewardData } = await gql(
+      OPERATOR_KEY,
+      `mutation ($input: CreateRewardInput!) { createReward(input: $input) { reward { id } } }`,
+      {
+        input: { name: 'Bench voucher', kind: 'VOUCHER', pointsCost: 10, fulfilledBy: partners[1].id },
+      },
+    );
+    const hot = Array.from({ length: 10 }, (_, i) => `H${String(i).padStart(9, '0')}`);
+    await withClient(benchUrl, (c) => c.query(`INSERT INTO members (card_number) SELECT unnest($1::text[])`, [hot]));
+    for (const c of hot) {
+      await gql(partners[1].key, 'mutation ($input: RecordPurchaseInput!) { recordPurchase(input: $input) { userErrors { code } } }', {
+        input: { cardNumber: c, amount: { amount: '2000', currency: 'EUR' }, reference: `seed-${c}`, idempotencyKey: `seed-${c}` },
+      });
+    }
+    let redeemed = 0;
+    let refused = 0;
+    const redeem = await graphqlLoad({
+      url,
+      connections: 64,
+      seconds: SECONDS,
+      token: partners[1].key,
+      body: (i) =>
+        JSON.stringify({
+          query: 'mutation ($input: RedeemRewardInput!) { redeemReward(input: $input) { redemption { id } userErrors { code } } }',
+          variables: {
+            input: { rewardId: rewardData.createReward.reward.id, cardNumber: hot[i % hot.length], idempotencyKey: `redeem-${i}` },
+          },
+        }),
+      check: (body) => (body.includes('"redemption":{') ? redeemed++ : body.includes('INSUFFICIENT_POINTS') ? refused++ : failures++),
+    });
+    const [{ rows: redemptions, balances }] = await withClient(benchUrl, async (c) => [
+      {
+        rows: Number(
+          (await c.query(`SELECT count(*) AS n FROM redemptions r JOIN members m ON m.id = r.member_id WHERE m.card_number LIKE 'H%'`))
+            .rows[0].n,
+        ),
+        balances: (await c.query(`SELECT points_balance FROM members WHERE card_number LIKE 'H%'`)).rows.map((r) =>
+          Number(r.points_balance),
+        ),
+      },
+    ]);
+    const doubleSpends =
+      Math.abs(redemptions - redeemed) +
+      balances.filter((b) => b < 0).length +
+      Math.abs(20_000 - 10 * redemptions - balances.reduce((a, b) => a + b, 0));
+    rows.push({
+      name: 'redeemReward, 64 clients on 10 members',
+      value: redeem.requestsPerSecond,
+      unit: 'requests/s',
+      p50: redeem.p50,
+      p99: redeem.p99,
+      note: `${redeemed} redeemed, ${refused} refused INSUFFICIENT_POINTS, double-spends: ${doubleSpends}`,
+    });
+
+    // 8. Closing a period of 1,000,000 entries across 100 partners.
+    await withClient(benchUrl, (c) =>
+      c.query(
+        `INSERT INTO settlement_items (partner_id, currency, kind, quantity, unit_amount, reference)
+         SELECT p.id, 'EUR', 'ISSUANCE', 1 + g % 50, -0.01, 'bench' FROM generate_series(1, $1) g
+           JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM partners) p ON p.n = g % 100`,
+        [CLOSE_ITEMS - 0],
+      ),
+    );
+    const rssBefore = vmHwm(server.pid!);
+    const started = process.hrtime.bigint();
+    const closed = await gql(
+      OPERATOR_KEY,
+      'mutation ($input: CloseSettlementPeriodInput!) { closeSettlementPeriod(input: $input) { period { id } userErrors { code message } } }',
+      {
+        input: { periodEnd: new Date().toISOString() },
+      },
+    );
+    const closeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (!closed.data?.closeSettlementPeriod?.period) throw new Error(`close failed: ${JSON.stringify(closed)}`);
+    const [{ n: closedItems }] = (
+      await withClient(benchUrl, (c) => c.query(`SELECT count(*) AS n FROM settlement_items_of((SELECT max(id) FROM settlement_periods))`))
+    ).rows;
+    rows.push({
+      name: `closeSettlementPeriod over ${Number(closedItems).toLocaleString('en')} items, 100 partners`,
+      value: closeSeconds,
+      unit: 's',
+      note: `server peak RSS ${rssBefore} → ${vmHwm(server.pid!)} MB`,
+    });
+    rows.push({ name: 'server RSS at the end of the load', value: vmRss(server.pid!), unit: 'MB' });
+    rows.push({ name: 'unexpected answers during the load', value: failures, unit: 'count' });
+
+    print(rows);
+    mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'bench', 'results', 'latest.json'),
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          seconds: SECONDS,
+          members: MEMBERS,
+          database: process.env.DATABASE_URL ? 'external' : 'embedded',
+          rows,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } finally {
+    server?.kill('SIGTERM');
+    await new Promise((r) => (server ? server.once('exit', r) : r(undefined)));
+    await dropDatabase(baseUrl, 'coalition_bench').catch(() => undefined);
+    await embedded?.stop();
+  }
+}
+
+function print(rows: Row[]): void {
+  const fmt = (v: number, unit: string) =>
+    unit === 'ratio' ? v.toFixed(2) : unit === 's' ? v.toFixed(2) : Math.round(v).toLocaleString('en');
+  console.log('\n| measurement | value | unit | vs pgbench | p50 ms | p99 ms | note |');
+  console.log('|---|---:|---|---:|---:|---:|---|');
+  for (const r of rows) {
+    const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}× ${r.ratioTo}`;
+    console.log(`| ${r.name} | ${fmt(r.value, r.unit)} | ${r.unit} | ${ratio} | ${r.p50 ?? ''} | ${r.p99 ?? ''} | ${r.note ?? ''} |`);
+  }
+}
+
+function procStatus(pid: number, field: string): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Math.round(Number(match[1]) / 1024) : NaN;
+}
+const vmRss = (pid: number) => procStatus(pid, 'VmRSS');
+const vmHwm = (pid: number) => procStatus(pid, 'VmHWM');
+
+async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseUrl(baseUrl: string, name: string): string {
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function freshDatabase(baseUrl: string, name: string): Promise<string> {
+  await dropDatabase(baseUrl, name);
+  await withClient(baseUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  return databaseUrl(baseUrl, name);
+}
+
+async function dropDatabase(baseUrl: string, name: string): Promise<void> {
+  await withClient(baseUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${url}/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('server did not become ready');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
