@@ -78,7 +78,7 @@ export class PurchaseService {
         const { key, request, digits } = purchaseArgs(input, []);
         const { card, amount, currency, reference } = request;
         const hash = fingerprint('coalition_record_purchase', request).toString('hex');
-        items.push({ key, fingerprint: hash, digits, card, amount: amount.toString(), currency, reference });
+        items.push({ idx: items.length, key, fingerprint: hash, digits, card, amount: amount.toString(), currency, reference });
         positions.push(i);
       } catch (err) {
         if (!(err instanceof BusinessError)) throw err;
@@ -86,19 +86,38 @@ export class PurchaseService {
       }
     });
     if (items.length > 0) {
-      const [{ result: byItem }] = await withRetry(() =>
-        queryRows<{ result: Record<string, Record<string, unknown>> }>(
-          this.dataSource,
-          'SELECT coalition_record_purchases($1, $2, $3, $4) AS result',
-          [scope, principal.partnerId, JSON.stringify(items), scope],
-        ),
-      );
+      const byItem = await this.recordBatch(scope, principal.partnerId, items);
       positions.forEach((position, i) => {
         const r = byItem[String(i)];
         results[position] = r.error ? [{ code: String(r.error), field: null, message: String(r.message) }] : outcome(r);
       });
     }
     return results;
+  }
+
+  /**
+   * One call of coalition_record_purchases. A refusal that escapes its bulk checks (a reference
+   * recorded concurrently) fails the whole call; the retry's bulk checks then report it per item.
+   */
+  private async recordBatch(
+    scope: string,
+    partnerId: string,
+    items: Record<string, unknown>[],
+  ): Promise<Record<string, Record<string, unknown>>> {
+    const call = () =>
+      withRetry(() =>
+        queryRows<{ result: Record<string, Record<string, unknown>> }>(
+          this.dataSource,
+          'SELECT coalition_record_purchases($1, $2, $3, $4) AS result',
+          [scope, partnerId, JSON.stringify(items), scope],
+        ),
+      );
+    try {
+      return (await call())[0].result;
+    } catch (err) {
+      if (!(err instanceof BusinessError)) throw err;
+      return (await call())[0].result;
+    }
   }
 
   async recordReturn(principal: PartnerPrincipal, input: RecordReturnInput): Promise<PurchaseOutcome> {

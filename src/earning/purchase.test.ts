@@ -113,6 +113,32 @@ describe('recordPurchases', () => {
     expect(history.member!.balance).toBe(6);
   });
 
+  it('reports keys and references repeated inside one batch, and pays a member’s debt first', async () => {
+    const debtor = await enrolMember(t);
+    await purchase(grocer, debtor, '10', { reference: 'BATCH-DEBT' }); // 20 points
+    await t.dataSource.query(
+      `SELECT ledger_debit(NULL, NULL, NULL, (SELECT id FROM members WHERE card_number = $1), 20, 'REDEEM', 'OPERATOR', NULL, 'TEST', NULL, NULL, 'test', NULL, NULL)`,
+      [debtor],
+    );
+    await giveBack(grocer, 'BATCH-DEBT', '10'); // -20: debt
+    const card = await enrolMember(t);
+    const key = newKey();
+    const purchases = [
+      { cardNumber: card, amount: { amount: '1', currency: 'EUR' }, reference: 'DUP-REF', idempotencyKey: key },
+      { cardNumber: card, amount: { amount: '2', currency: 'EUR' }, reference: 'OTHER-REF', idempotencyKey: key },
+      { cardNumber: card, amount: { amount: '3', currency: 'EUR' }, reference: 'DUP-REF', idempotencyKey: newKey() },
+      { cardNumber: debtor, amount: { amount: '15', currency: 'EUR' }, reference: newKey(), idempotencyKey: newKey() },
+    ];
+    const { recordPurchases } = await grocer.client.ok(RecordPurchasesDocument, { input: { purchases } });
+    expect(recordPurchases.results.map((r) => [r.pointsEarned, r.userErrors.map((e) => e.code)])).toEqual([
+      [2, []],
+      [null, ['IDEMPOTENCY_KEY_REUSED']],
+      [null, ['DUPLICATE_REFERENCE']],
+      [30, []],
+    ]);
+    expect((await t.operator.ok(MemberHistoryDocument, { cardNumber: debtor, first: 1 })).member!.balance).toBe(10);
+  });
+
   it('refuses more than 1,000 purchases at once', async () => {
     const purchases = Array.from({ length: 1001 }, () => ({
       cardNumber: 'x',

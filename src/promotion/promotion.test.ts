@@ -7,6 +7,7 @@ import {
   MemberStatusDocument,
   PromotionsDocument,
   RecordPurchaseDocument,
+  RecordPurchasesDocument,
   RecordReturnDocument,
 } from '../../test/generated/graphql';
 
@@ -65,6 +66,18 @@ describe('promotions', () => {
       input: { reference: 'MULTI-1', amount: { amount: '10.50', currency: 'EUR' }, idempotencyKey: newKey() },
     });
     expect(returned.recordReturn).toMatchObject({ pointsReversed: 21, member: { balance: 0 } });
+  });
+
+  it('apply to batches of purchases too', async () => {
+    const grocer = await onboardPartner(t);
+    await promote({ multiplier: '2', partnerId: grocer.id });
+    const card = await enrolMember(t);
+    const { recordPurchases } = await grocer.client.ok(RecordPurchasesDocument, {
+      input: {
+        purchases: [{ cardNumber: card, amount: { amount: '10', currency: 'EUR' }, reference: newKey(), idempotencyKey: newKey() }],
+      },
+    });
+    expect(recordPurchases.results[0].pointsEarned).toBe(20);
   });
 
   it('never stack multipliers: the best applies; fixed bonuses all add', async () => {
