@@ -94,3 +94,29 @@ describe('graceful shutdown', () => {
     await expect(fetch(`${own.app.url}/health`)).rejects.toThrow();
   });
 });
+
+describe('hostile documents', () => {
+  it('refuses documents nested too deep, with too many aliases or tokens, and batched operations, with a 400', async () => {
+    const depth = await t.operator.post({
+      query: `{ settlementPeriods(first: 1) { edges { node { statements { lines { items(first: 1) { edges { node { transaction { partner { apiKeys { id } } } } } } } } } } } }`,
+    });
+    expect(depth.status).toBe(400);
+    expect(depth.errors![0].message).toMatch(/depth/i);
+
+    const aliases = await t.operator.post({
+      query: `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: coalitionSettings { timeZone }`).join(' ')} }`,
+    });
+    expect(aliases.status).toBe(400);
+    expect(aliases.errors![0].message).toMatch(/alias/i);
+
+    const tokens = await t.operator.post({ query: `{ a(${'b:1,'.repeat(700)}) }` });
+    expect(tokens.status).toBe(400);
+    expect(tokens.errors![0]).toMatchObject({
+      message: expect.stringMatching(/more tha[nt] 2000 tokens/),
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
+
+    const batched = await t.operator.post([{ query: '{ __typename }' }, { query: '{ __typename }' }]);
+    expect(batched.status).toBe(400);
+  });
+});

@@ -1,9 +1,13 @@
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Config } from '../config/config';
 import type { Context } from './context';
 import { buildCoalitionSchema } from './schema';
+
+/** Limits on one GraphQL document; the deepest query the API needs (settlement drill-down to a transaction) is depth 8. */
+export const QUERY_LIMITS = { depth: 10, cost: 5000, aliases: 15, directives: 20, tokens: 2000 } as const;
 
 /**
  * Apollo Server over the type-graphql schema. Server faults are logged with their stack and
@@ -11,8 +15,23 @@ import { buildCoalitionSchema } from './schema';
  */
 export function createApolloServer(config: Config, log: Logger): ApolloServer<Context> {
   const production = config.env === 'production';
+  // Hostile documents are refused before execution: depth, cost, aliases, directives, tokens.
+  // Batched HTTP requests stay off: one operation per request.
+  const armor = new ApolloArmor({
+    maxDepth: { n: QUERY_LIMITS.depth },
+    costLimit: { maxCost: QUERY_LIMITS.cost },
+    maxAliases: { n: QUERY_LIMITS.aliases },
+    maxDirectives: { n: QUERY_LIMITS.directives },
+    // Armor's token plugin turns every syntax error into a 500; graphql-js's own parse limit does it cleanly.
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
   return new ApolloServer<Context>({
     schema: buildCoalitionSchema(),
+    plugins: armor.plugins,
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: QUERY_LIMITS.tokens },
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
