@@ -18,6 +18,7 @@ export function scheduledJobs(cadence: SettlementCadence): ScheduledJob[] {
     { name: 'expire-holds', cron: '*/5 * * * *', run: (s, now) => s.ledger.expireHolds(now, 'job:expire-holds') },
     { name: 'birthday-bonuses', cron: '5 0 * * *', run: (s, now) => s.engagement.grantBirthdayBonuses(now, 'job:birthday-bonuses') },
     { name: 'review-tiers', cron: '10 0 1 * *', run: (s, now) => s.tiers.review(now) },
+    { name: 'seal-ledger', cron: '*/5 * * * *', run: (s) => s.ledger.seal() },
   ];
   if (cadence !== 'off') {
     jobs.push({

@@ -24,13 +24,16 @@ const CHECKS: Record<string, string> = {
       FROM members m LEFT JOIN point_lots l ON l.member_id = m.id
      GROUP BY m.id HAVING greatest(m.points_balance, 0) <> coalesce(sum(l.remaining), 0)`,
   'member balance differs from its postings': `
-    SELECT m.id, m.points_balance, m.points_held, av.total AS available, hd.total AS held
-      FROM members m
-      LEFT JOIN LATERAL (SELECT coalesce(sum(p.amount), 0) AS total FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id
-                          WHERE a.owner_kind = 'MEMBER' AND a.owner_id = m.id AND a.role = 'AVAILABLE') av ON true
-      LEFT JOIN LATERAL (SELECT coalesce(sum(p.amount), 0) AS total FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id
-                          WHERE a.owner_kind = 'MEMBER' AND a.owner_id = m.id AND a.role = 'HELD') hd ON true
-     WHERE m.points_balance <> av.total OR m.points_held <> hd.total`,
+    WITH per_account AS (SELECT account_id, sum(amount) AS total FROM ledger_postings GROUP BY account_id),
+    per_member AS (
+      SELECT a.owner_id AS member_id,
+             coalesce(sum(t.total) FILTER (WHERE a.role = 'AVAILABLE'), 0) AS available,
+             coalesce(sum(t.total) FILTER (WHERE a.role = 'HELD'), 0) AS held
+        FROM ledger_accounts a JOIN per_account t ON t.account_id = a.id
+       WHERE a.owner_kind = 'MEMBER' GROUP BY a.owner_id)
+    SELECT m.id, m.points_balance, m.points_held, p.available, p.held
+      FROM members m LEFT JOIN per_member p ON p.member_id = m.id
+     WHERE m.points_balance <> coalesce(p.available, 0) OR m.points_held <> coalesce(p.held, 0)`,
   'member balance differs from its history': `
     SELECT m.id, m.points_balance, coalesce(sum(e.member_points), 0) AS history
       FROM members m LEFT JOIN ledger_entries e ON e.member_id = m.id

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../database/data-source';
 import { callLedgerFunction, Idempotency, withRetry } from './ledger-call';
+import { sealLedger } from './ledger-verify';
 
 export type { Idempotency };
 import type { TransactionKind } from './transaction.types';
@@ -161,6 +162,11 @@ export class Ledger {
       queryRows<{ expired: string }>(this.dataSource, 'SELECT ledger_expire_holds($1, $2) AS expired', [asOf, principal]),
     );
     return Number(row.expired);
+  }
+
+  /** Seals the journal entries older than five minutes into the next hash-chained block. */
+  seal(): Promise<number> {
+    return sealLedger(this.dataSource);
   }
 
   private resolveHold(
