@@ -21,9 +21,7 @@ const EXPECTED_SHOULD_WARNINGS = new Set([
 
 describe('GraphQL over HTTP conformance (graphql-http serverAudits)', () => {
   it('passes every MUST audit, and every SHOULD audit not listed with its reason', async () => {
-    const results = await Promise.all(
-      serverAudits({ url: `${t.app.url}/graphql` }).map((audit) => audit.fn()),
-    );
+    const results = await Promise.all(serverAudits({ url: `${t.app.url}/graphql` }).map((audit) => audit.fn()));
     const mustFailures = results
       .filter((r) => r.name.startsWith('MUST') && r.status !== 'ok')
       .map((r) => `${r.name}: ${'reason' in r ? r.reason : ''}`);
