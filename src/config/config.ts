@@ -22,6 +22,8 @@ export interface Config {
   /** Run the scheduled jobs (expiry, holds, birthdays, tier review, settlement close) in this process. */
   jobs: boolean;
   settlementCadence: 'daily' | 'monthly' | 'off';
+  /** Value-moving mutations a second per caller. */
+  rateLimitPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +84,11 @@ const schema = z.object({
   COALITION_SETTLEMENT_CADENCE: z
     .enum(['daily', 'monthly', 'off'], { error: 'COALITION_SETTLEMENT_CADENCE must be daily, monthly or off' })
     .default('monthly'),
+  COALITION_RATE_LIMIT: z.coerce
+    .number({ error: 'COALITION_RATE_LIMIT must be a whole number' })
+    .int('COALITION_RATE_LIMIT must be a whole number')
+    .min(1, 'COALITION_RATE_LIMIT must be at least 1')
+    .default(1000),
 });
 
 function isPostgresUrl(value: string): boolean {
@@ -136,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: e.COALITION_MAX_BODY_BYTES,
     jobs: e.COALITION_JOBS === 'on',
     settlementCadence: e.COALITION_SETTLEMENT_CADENCE,
+    rateLimitPerSecond: e.COALITION_RATE_LIMIT,
   };
 }
 

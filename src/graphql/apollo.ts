@@ -27,7 +27,7 @@ export function createApolloServer(config: Config, log: Logger): ApolloServer<Co
     blockFieldSuggestion: { enabled: production },
   }).protect();
   return new ApolloServer<Context>({
-    schema: buildCoalitionSchema(),
+    schema: buildCoalitionSchema(config.rateLimitPerSecond),
     plugins: armor.plugins,
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,

@@ -21,7 +21,10 @@ import {
 } from '../settlement/settlement.resolver';
 import { MemberStampCardsResolver, StampCardResolver } from '../stamp-card/stamp-card.resolver';
 import { MemberTierResolver, TierResolver } from '../tier/tier.resolver';
+import { rateLimitMiddleware } from '../rate-limit/rate-limit.middleware';
 import { NodeResolver } from './node.resolver';
+
+export const DEFAULT_RATE_LIMIT = 1000;
 
 export const resolvers = [
   NodeResolver,
@@ -51,18 +54,25 @@ export const resolvers = [
   SettlementItemResolver,
 ] as const;
 
-let built: GraphQLSchema | null = null;
+const built = new Map<number, GraphQLSchema>();
 
-/** The executable schema; built once per process (type-graphql metadata is global). */
-export function buildCoalitionSchema(): GraphQLSchema {
-  built ??= buildSchemaSync({
+/**
+ * The executable schema, built once per rate limit (type-graphql metadata is global); the limit is
+ * value-moving mutations per second per caller.
+ */
+export function buildCoalitionSchema(ratePerSecond = DEFAULT_RATE_LIMIT): GraphQLSchema {
+  let schema = built.get(ratePerSecond);
+  if (schema) return schema;
+  schema = buildSchemaSync({
     resolvers,
     authChecker,
+    globalMiddlewares: [rateLimitMiddleware(ratePerSecond)],
     authMode: 'error',
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
   });
-  return built;
+  built.set(ratePerSecond, schema);
+  return schema;
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

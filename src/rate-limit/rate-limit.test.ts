@@ -1,0 +1,29 @@
+import { enrolMember, newKey, onboardPartner } from '../../test/support/coalition-fixtures';
+import { startTestApp, TestApp } from '../../test/support/test-app';
+import { MemberHistoryDocument, RecordPurchaseDocument } from '../../test/generated/graphql';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ COALITION_RATE_LIMIT: '3' });
+});
+afterAll(() => t.stop());
+
+describe('rate limits', () => {
+  it('refuse value-moving mutations past the limit per caller with 429 RATE_LIMITED, applying nothing', async () => {
+    const grocer = await onboardPartner(t);
+    const other = await onboardPartner(t);
+    const card = await enrolMember(t);
+    const buy = (client = grocer.client) =>
+      client.request(RecordPurchaseDocument, {
+        input: { cardNumber: card, amount: { amount: '1', currency: 'EUR' }, reference: newKey(), idempotencyKey: newKey() },
+      });
+    const results = await Promise.all(Array.from({ length: 6 }, () => buy()));
+    const limited = results.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
+    expect(limited.length).toBe(3);
+    expect(limited.every((r) => r.status === 429)).toBe(true);
+    // Another caller has its own budget; reads are not limited.
+    expect((await buy(other.client)).errors).toBeUndefined();
+    const { member } = await t.operator.ok(MemberHistoryDocument, { cardNumber: card, first: 20 });
+    expect(member!.balance).toBe(4);
+  });
+});
