@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   try {
     await dataSource.initialize();
     const violations = await verifyLedger(dataSource);
-    const [{ blocks, entries }] = await dataSource.query(`SELECT count(*) AS blocks, coalesce(sum(entries), 0) AS entries FROM ledger_seals`);
+    const [{ blocks, entries }] = await dataSource.query(
+      `SELECT count(*) AS blocks, coalesce(sum(entries), 0) AS entries FROM ledger_seals`,
+    );
     if (violations.length === 0) {
       console.log(`ledger verified: ${blocks} sealed blocks (${entries} entries), every invariant holds`);
     } else {
@@ -26,6 +28,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `verify-ledger failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(
+    err instanceof ConfigError ? `${err.message}\n` : `verify-ledger failed: ${err instanceof Error ? err.stack : String(err)}\n`,
+  );
   process.exit(2);
 });

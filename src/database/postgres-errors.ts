@@ -20,9 +20,23 @@ function pgError(err: unknown): PgError | null {
   return driverError && typeof driverError.code === 'string' ? driverError : null;
 }
 
+/** The connection died under the call (a killed backend, a restarting server): the outcome is unknown. */
+const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
 export function isRetryable(err: unknown): boolean {
   const pg = pgError(err);
   return pg !== null && RETRYABLE.has(pg.code!);
+}
+
+/**
+ * A lost connection: safe to retry only for calls that are idempotent (a keyed ledger call replays
+ * its first result if it did commit).
+ */
+export function isConnectionLost(err: unknown): boolean {
+  const pg = pgError(err);
+  if (pg && CONNECTION_LOST.has(pg.code!)) return true;
+  const message = err instanceof Error ? err.message : '';
+  return /Connection terminated|ECONNRESET|ECONNREFUSED|the database system is (shutting down|starting up)/i.test(message);
 }
 
 /** A refusal raised in SQL as a BusinessError; anything else unchanged. */

@@ -104,13 +104,16 @@ export class PurchaseService {
     partnerId: string,
     items: Record<string, unknown>[],
   ): Promise<Record<string, Record<string, unknown>>> {
+    // Every item carries its own idempotency key, so a retry after a lost connection replays.
     const call = () =>
-      withRetry(() =>
-        queryRows<{ result: Record<string, Record<string, unknown>> }>(
-          this.dataSource,
-          'SELECT coalition_record_purchases($1, $2, $3, $4) AS result',
-          [scope, partnerId, JSON.stringify(items), scope],
-        ),
+      withRetry(
+        () =>
+          queryRows<{ result: Record<string, Record<string, unknown>> }>(
+            this.dataSource,
+            'SELECT coalition_record_purchases($1, $2, $3, $4) AS result',
+            [scope, partnerId, JSON.stringify(items), scope],
+          ),
+        { connectionLost: true },
       );
     try {
       return (await call())[0].result;

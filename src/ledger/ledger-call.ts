@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../database/data-source';
-import { isRetryable } from '../database/postgres-errors';
+import { isConnectionLost, isRetryable } from '../database/postgres-errors';
 import { ledgerBusy } from './ledger.errors';
 
 /** A caller-chosen key, unique per principal (`scope`); `request` is what makes two uses "the same request". */
@@ -40,12 +40,16 @@ export async function callLedgerFunction(
   return row.result;
 }
 
-export async function withRetry<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * Runs `run` again on deadlock or serialization failure, and, with `connectionLost` (only for
+ * idempotent calls), when the database connection died under it.
+ */
+export async function withRetry<T>(run: () => Promise<T>, opts: { connectionLost?: boolean } = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (err) {
-      if (!isRetryable(err)) throw err;
+      if (!isRetryable(err) && !(opts.connectionLost && isConnectionLost(err))) throw err;
       if (attempt >= MAX_ATTEMPTS) throw ledgerBusy();
       await sleep(Math.random() * 5 * 2 ** attempt);
     }
