@@ -2,6 +2,7 @@ import { createHash, createSecretKey, randomBytes, timingSafeEqual } from 'node:
 import { importSPKI, jwtVerify, KeyLike } from 'jose';
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../database/data-source';
+import { withRetry } from '../ledger/ledger-call';
 import type { Config } from '../config/config';
 import { normalizeCardNumber } from '../member/member.service';
 import { unauthenticated } from './auth.errors';
@@ -49,10 +50,15 @@ export class Authenticator {
   }
 
   private async partner(key: string): Promise<Principal> {
-    const rows: { id: string; partner_id: string }[] = await queryRows(
-      this.dataSource,
-      'SELECT id, partner_id FROM partner_api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-      [sha256(key)],
+    // A read: safe to repeat when the connection died under it.
+    const rows = await withRetry(
+      () =>
+        queryRows<{ id: string; partner_id: string }>(
+          this.dataSource,
+          'SELECT id, partner_id FROM partner_api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+          [sha256(key)],
+        ),
+      { connectionLost: true },
     );
     if (rows.length === 0) throw unauthenticated('Unknown or revoked partner API key');
     return { kind: 'PARTNER', partnerId: rows[0].partner_id, apiKeyId: rows[0].id };

@@ -12,7 +12,7 @@ export interface Idempotency {
   request: unknown;
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
 
 /**
  * Calls one value-moving SQL function whose first three parameters are the idempotency scope, key
@@ -34,8 +34,12 @@ export async function callLedgerFunction(
     ...params,
   ];
   const placeholders = all.map((_, i) => `$${i + 1}`).join(', ');
-  const [row] = await withRetry(() =>
-    queryRows<{ result: Record<string, unknown> }>(dataSource, `SELECT ${fn}(${placeholders}) AS result`, all),
+  // A keyed call that lost its connection is safe to repeat: if it did commit, it replays.
+  const [row] = await withRetry(
+    () => queryRows<{ result: Record<string, unknown> }>(dataSource, `SELECT ${fn}(${placeholders}) AS result`, all),
+    {
+      connectionLost: idempotency !== undefined,
+    },
   );
   return row.result;
 }
