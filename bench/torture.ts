@@ -95,11 +95,17 @@ export async function runTorture(o: TortureOptions): Promise<TortureReport> {
   const grocer = await partner('Torture Grocer', `torture-grocery-${o.seed ?? 42}`);
   const cinema = await partner('Torture Cinema', `torture-cinema-${o.seed ?? 42}`);
   const airline = await partner('Torture Air', `torture-air-${o.seed ?? 42}`);
-  const reward = (
-    await send(o.operatorKey, `mutation ($i: CreateRewardInput!) { createReward(input: $i) { reward { id } } }`, {
-      i: { name: 'Torture ticket', kind: 'VOUCHER', pointsCost: 50, fulfilledBy: cinema.id },
-    })
-  ).data.createReward.reward.id as string;
+  const createReward = async (input: Record<string, unknown>) =>
+    (await send(o.operatorKey, `mutation ($i: CreateRewardInput!) { createReward(input: $i) { reward { id } } }`, { i: input })).data
+      .createReward.reward.id as string;
+  const reward = await createReward({ name: 'Torture ticket', kind: 'VOUCHER', pointsCost: 50, fulfilledBy: cinema.id });
+  const giftCardReward = await createReward({
+    name: 'Torture gift card',
+    kind: 'GIFT_CARD',
+    pointsCost: 40,
+    fulfilledBy: cinema.id,
+    giftCardValue: { amount: '5.00', currency: 'EUR' },
+  });
   await send(o.operatorKey, `mutation ($i: SetMilesRatioInput!) { setMilesRatio(input: $i) { ok } }`, {
     i: { airlineId: airline.id, direction: 'TO_MILES', points: 1, miles: 1, minimum: 10 },
   });
@@ -113,6 +119,8 @@ export async function runTorture(o: TortureOptions): Promise<TortureReport> {
   let earned = 0;
   let returnedPoints = 0;
   let redemptions = 0;
+  let giftCardCents = 0;
+  const giftCards: string[] = [];
   const purchases: { reference: string; amount: string }[] = [];
   const pendingTransfers: string[] = [];
   let seq = 0;
@@ -216,7 +224,67 @@ export async function runTorture(o: TortureOptions): Promise<TortureReport> {
       outcome(body, confirm ? 'confirmMilesTransfer' : 'rejectMilesTransfer');
     },
   ];
-  const weights = [40, 10, 10, 15, 12, 13];
+  operations.push(
+    // A gift card bought with points, then spent at the cinema in two goes.
+    async () => {
+      const card = pick(cards);
+      const body = await send(
+        tokens.get(card)!,
+        `mutation ($i: RedeemRewardInput!) { redeemReward(input: $i) { redemption { giftCard { code } } userErrors { code } } }`,
+        {
+          i: { rewardId: giftCardReward, idempotencyKey: `g-${tag}-${++seq}` },
+        },
+      );
+      const ok = outcome(body, 'redeemReward');
+      if (ok) {
+        redemptions++;
+        if (ok.redemption.giftCard.code) giftCards.push(ok.redemption.giftCard.code);
+      }
+    },
+    async () => {
+      const code = giftCards.length > 0 ? pick(giftCards) : null;
+      if (!code) return;
+      const body = await send(
+        cinema.key,
+        `mutation ($i: RedeemGiftCardInput!) { redeemGiftCard(input: $i) { giftCard { id } userErrors { code } } }`,
+        {
+          i: { code, amount: { amount: '2.50', currency: 'EUR' }, idempotencyKey: `s-${tag}-${++seq}` },
+        },
+      );
+      if (outcome(body, 'redeemGiftCard')) giftCardCents += 250;
+    },
+    // A new member, expiry as of now, and a period close, now and then.
+    async () => {
+      const card = `T${tag}N${++seq}`;
+      const body = await send(
+        grocer.key,
+        `mutation ($i: EnrollMemberInput!) { enrollMember(input: $i) { member { id } userErrors { code } } }`,
+        { i: { cardNumber: card } },
+      );
+      outcome(body, 'enrollMember');
+    },
+    async () => {
+      outcome(
+        await send(o.operatorKey, `mutation ($i: ExpirePointsInput!) { expirePoints(input: $i) { expiredPoints userErrors { code } } }`, {
+          i: { asOf: new Date().toISOString() },
+        }),
+        'expirePoints',
+      );
+    },
+    async () => {
+      outcome(
+        await send(
+          o.operatorKey,
+          `mutation ($i: CloseSettlementPeriodInput!) { closeSettlementPeriod(input: $i) { period { id } userErrors { code } } }`,
+          {
+            i: { periodEnd: new Date(Date.now() - 1000).toISOString() },
+          },
+        ),
+        'closeSettlementPeriod',
+      );
+    },
+  );
+  const weights = [36, 10, 9, 12, 10, 11, 4, 4, 2, 1, 1];
   const chooseOperation = () => {
     let r = random() * weights.reduce((a, b) => a + b, 0);
     for (let i = 0; i < weights.length; i++) if ((r -= weights[i]) < 0) return operations[i];
@@ -278,6 +346,11 @@ export async function runTorture(o: TortureOptions): Promise<TortureReport> {
     `SELECT coalesce(sum(e.member_points) FILTER (WHERE e.kind = 'EARN' AND e.operation = 'CREDIT'), 0) AS earned,
             coalesce(-sum(e.member_points) FILTER (WHERE e.kind = 'RETURN'), 0) AS returned,
             count(*) FILTER (WHERE e.kind = 'REDEEM') AS redemptions,
+            (SELECT coalesce(sum(u.amount_minor), 0) FROM gift_card_uses u JOIN gift_cards g ON g.id = u.gift_card_id
+               JOIN members gm ON gm.id = g.member_id WHERE gm.card_number LIKE $1) AS gift_card_cents,
+            (SELECT count(*) FROM settlement_items i WHERE NOT EXISTS (SELECT 1 FROM settlement_periods p, settlement_items_of(p.id) x WHERE x.id = i.id)
+               AND i.created_at < (SELECT max(period_end) FROM settlement_periods)
+               AND pg_visible_in_snapshot(i.xid, (SELECT snapshot FROM settlement_periods ORDER BY id DESC LIMIT 1))) AS unsettled,
             (SELECT count(*) FROM point_holds h JOIN members m ON m.id = h.member_id WHERE m.card_number LIKE $1 AND h.status = 'PENDING') AS pending,
             (SELECT count(*) FROM (SELECT reference FROM purchases GROUP BY partner_id, reference HAVING count(*) > 1) d) AS duplicates
        FROM ledger_entries e JOIN members m ON m.id = e.member_id WHERE m.card_number LIKE $1`,
@@ -289,6 +362,8 @@ export async function runTorture(o: TortureOptions): Promise<TortureReport> {
   compare('points earned', earned, Number(ledger.earned));
   compare('points returned', returnedPoints, Number(ledger.returned));
   compare('redemptions', redemptions, Number(ledger.redemptions));
+  compare('gift-card value spent (cents)', giftCardCents, Number(ledger.gift_card_cents));
+  compare('settlement items closed in no period', 0, Number(ledger.unsettled));
   compare('holds left pending', 0, Number(ledger.pending));
   compare('duplicate purchase references', 0, Number(ledger.duplicates));
   report.readyAfter = (await fetch(`${o.url}/ready`)).ok;
