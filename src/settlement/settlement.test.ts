@@ -137,8 +137,8 @@ describe('a settlement period', () => {
     ]);
     // Invariant 4: per currency, the nets and the margin sum to exactly zero.
     for (const margin of settlementPeriod!.operatorMargin) {
-      const nets = statements.filter((s) => s.currency === margin.currency).reduce((sum, s) => sum + cents(s.net.amount), 0);
-      expect(nets + cents(margin.amount)).toBe(0);
+      const nets = statements.filter((s) => s.currency === margin.currency).reduce((sum, s) => sum + cents(s.net.amount), 0n);
+      expect(nets + cents(margin.amount)).toBe(0n);
     }
   });
 
@@ -306,8 +306,9 @@ describe('breakage', () => {
   });
 });
 
-function cents(amount: string): number {
-  return Math.round(Number(amount.replace('.', '')));
+/** Minor units of a two-decimal amount, exactly. */
+function cents(amount: string): bigint {
+  return BigInt(amount.replace('.', ''));
 }
 
 describe('reports', () => {
