@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { queryRows } from '../database/data-source';
+import { byIdLoader } from '../database/loaders';
 import type { Principal } from '../auth/principal';
 import { CommonErrorCode, Validation } from '../common/user-error';
 import { MemberEntity } from './member.entity';
@@ -66,10 +67,7 @@ export class MemberService {
 
   createLoaders(): MemberLoaders {
     return {
-      member: new DataLoader(async (ids) => {
-        const found = await this.members.findBy({ id: In([...ids]) });
-        return ids.map((id) => found.find((m) => m.id === id) ?? null);
-      }),
+      member: byIdLoader(this.members),
     };
   }
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { queryRows } from '../database/data-source';
+import { byIdLoader } from '../database/loaders';
 import { newPartnerApiKey } from '../auth/credentials';
 import type { Principal } from '../auth/principal';
 import { compareDecimal, decimalScale } from '../common/decimal';
@@ -204,10 +205,7 @@ export class PartnerService {
 
   createLoaders(): PartnerLoaders {
     return {
-      partner: new DataLoader(async (ids) => {
-        const found = await this.partners.findBy({ id: In([...ids]) });
-        return ids.map((id) => found.find((p) => p.id === id) ?? null);
-      }),
+      partner: byIdLoader(this.partners),
       currentContract: new DataLoader(async (partnerIds) => {
         const found = await this.contracts
           .createQueryBuilder('c')

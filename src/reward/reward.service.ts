@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
 import { parseMoney } from '../common/money';
 import { applyIdKeyset, localIdOf, PageWindow } from '../common/relay';
 import { BusinessError, CommonErrorCode, requireIdempotencyKey, Validation } from '../common/user-error';
 import { queryRows } from '../database/data-source';
+import { byIdLoader } from '../database/loaders';
 import { newGiftCardCode } from '../gift-card/gift-card.service';
 import { callLedgerFunction } from '../ledger/ledger-call';
 import { normalizeCardNumber } from '../member/member.service';
@@ -150,10 +151,7 @@ export class RewardService {
 
   createLoaders(): RewardLoaders {
     return {
-      reward: new DataLoader(async (ids) => {
-        const found = await this.rewards.findBy({ id: In([...ids]) });
-        return ids.map((id) => found.find((r) => r.id === id) ?? null);
-      }),
+      reward: byIdLoader(this.rewards),
     };
   }
 
