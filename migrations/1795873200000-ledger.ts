@@ -221,7 +221,8 @@ export class Ledger1795873200000 implements MigrationInterface {
       'ledger_post_debit(bigint, bigint, text, text, bigint, text, bigint, bigint, text, text, text)',
       'ledger_post_credit(bigint, bigint, text, text, bigint, text, bigint, timestamptz, bigint, bigint, text, text, text)',
       'ledger_repay_debt(bigint, bigint, bigint, bigint)',
-      'ledger_draw(bigint, bigint, bigint, bigint)',
+      'ledger_spend(bigint, bigint)',
+      'ledger_draw(bigint, bigint, bigint, bigint, text)',
       'ledger_remember(text, text, bytea, jsonb)',
       'ledger_claim(text, text, bytea)',
       'ledger_lock_member(bigint)',
@@ -319,7 +320,7 @@ const LEDGER_FUNCTIONS = [
 
   // Draws points from a member's lots: p_first_lot first when given, then oldest expiry first,
   // ties by age. Records every draw. Returns what the lots could not cover.
-  `CREATE FUNCTION ledger_draw(p_member bigint, p_entry bigint, p_points bigint, p_first_lot bigint) RETURNS bigint
+  `CREATE FUNCTION ledger_draw(p_member bigint, p_entry bigint, p_points bigint, p_first_lot bigint, p_kind text) RETURNS bigint
    LANGUAGE plpgsql AS $$
    DECLARE v_left bigint := p_points; v_take bigint; lot record;
    BEGIN
@@ -330,7 +331,7 @@ const LEDGER_FUNCTIONS = [
        EXIT WHEN v_left = 0;
        v_take := least(v_left, lot.remaining);
        UPDATE point_lots SET remaining = remaining - v_take WHERE id = lot.id;
-       INSERT INTO lot_consumptions (lot_id, entry_id, kind, points) VALUES (lot.id, p_entry, 'DRAW', v_take);
+       INSERT INTO lot_consumptions (lot_id, entry_id, kind, points) VALUES (lot.id, p_entry, p_kind, v_take);
        v_left := v_left - v_take;
      END LOOP;
      RETURN v_left;
@@ -339,16 +340,25 @@ const LEDGER_FUNCTIONS = [
   // Points arriving at a member in debt pay the debt first, out of the lots that hold them.
   `CREATE FUNCTION ledger_repay_debt(p_member bigint, p_entry bigint, p_balance_before bigint, p_incoming bigint) RETURNS void
    LANGUAGE plpgsql AS $$
-   DECLARE v_left bigint := least(p_incoming, -p_balance_before); v_take bigint; lot record;
    BEGIN
-     IF p_balance_before >= 0 THEN RETURN; END IF;
-     FOR lot IN SELECT id, remaining FROM point_lots WHERE member_id = p_member AND remaining > 0 ORDER BY expires_at, id LOOP
-       EXIT WHEN v_left = 0;
-       v_take := least(v_left, lot.remaining);
-       UPDATE point_lots SET remaining = remaining - v_take WHERE id = lot.id;
-       INSERT INTO lot_consumptions (lot_id, entry_id, kind, points) VALUES (lot.id, p_entry, 'DEBT', v_take);
-       v_left := v_left - v_take;
-     END LOOP;
+     IF p_balance_before < 0 THEN
+       PERFORM ledger_draw(p_member, p_entry, least(p_incoming, -p_balance_before), NULL, 'DEBT');
+     END IF;
+   END $$`,
+
+  // Takes spendable points off a member (already locked) for a debit or a hold; never below zero.
+  // Returns the new balance.
+  `CREATE FUNCTION ledger_spend(p_member bigint, p_points bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+   DECLARE v_after bigint;
+   BEGIN
+     IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
+     UPDATE members SET points_balance = points_balance - p_points WHERE id = p_member AND points_balance >= p_points
+     RETURNING points_balance INTO v_after;
+     IF NOT FOUND THEN
+       PERFORM ledger_refuse('INSUFFICIENT_POINTS', format('%s points needed, %s available', p_points,
+         (SELECT greatest(points_balance, 0) FROM members WHERE id = p_member)));
+     END IF;
+     RETURN v_after;
    END $$`,
 
   // The posting bodies below assume the caller holds the member's row lock (ledger_lock_member)
@@ -359,10 +369,10 @@ const LEDGER_FUNCTIONS = [
      p_funding_partner bigint, p_expires_at timestamptz, p_partner bigint, p_contract bigint,
      p_principal text, p_reason text, p_reference text) RETURNS jsonb
    LANGUAGE plpgsql AS $$
-   DECLARE v_before bigint; v_entry bigint; v_lot bigint; v_after bigint;
+   DECLARE v_entry bigint; v_lot bigint; v_after bigint;
    BEGIN
      IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
-     SELECT points_balance INTO v_before FROM members WHERE id = p_member;
+     UPDATE members SET points_balance = points_balance + p_points WHERE id = p_member RETURNING points_balance INTO v_after;
      INSERT INTO ledger_entries (operation, kind, member_id, member_points, partner_id, contract_id, principal, reason, reference)
      VALUES ('CREDIT', p_kind, p_member, p_points, p_partner, p_contract, p_principal, p_reason, p_reference)
      RETURNING id INTO v_entry;
@@ -378,8 +388,7 @@ const LEDGER_FUNCTIONS = [
          -(SELECT issuance_price_per_point FROM partner_contracts
             WHERE id = coalesce(p_contract, (partner_contract_at(p_source_id, now())).id)), p_reference);
      END IF;
-     PERFORM ledger_repay_debt(p_member, v_entry, v_before, p_points);
-     UPDATE members SET points_balance = points_balance + p_points WHERE id = p_member RETURNING points_balance INTO v_after;
+     PERFORM ledger_repay_debt(p_member, v_entry, v_after - p_points, p_points);
      RETURN jsonb_build_object('entryId', v_entry::text, 'lotId', v_lot::text, 'points', p_points, 'balance', v_after);
    END $$`,
 
@@ -387,21 +396,16 @@ const LEDGER_FUNCTIONS = [
      p_member bigint, p_points bigint, p_kind text, p_dest_kind text, p_dest_id bigint, p_dest_role text,
      p_partner bigint, p_contract bigint, p_principal text, p_reason text, p_reference text) RETURNS jsonb
    LANGUAGE plpgsql AS $$
-   DECLARE v_before bigint; v_entry bigint; v_after bigint;
+   DECLARE v_entry bigint; v_after bigint;
    BEGIN
-     IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
-     SELECT points_balance INTO v_before FROM members WHERE id = p_member;
-     IF v_before < p_points THEN
-       PERFORM ledger_refuse('INSUFFICIENT_POINTS', format('%s points needed, %s available', p_points, greatest(v_before, 0)));
-     END IF;
+     v_after := ledger_spend(p_member, p_points);
      INSERT INTO ledger_entries (operation, kind, member_id, member_points, partner_id, contract_id, principal, reason, reference)
      VALUES ('DEBIT', p_kind, p_member, -p_points, p_partner, p_contract, p_principal, p_reason, p_reference)
      RETURNING id INTO v_entry;
      INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES
        (v_entry, ledger_account('MEMBER', p_member, 'POINTS', 'AVAILABLE'), -p_points),
        (v_entry, ledger_account(p_dest_kind, p_dest_id, 'POINTS', p_dest_role), p_points);
-     PERFORM ledger_draw(p_member, v_entry, p_points, NULL);
-     UPDATE members SET points_balance = points_balance - p_points WHERE id = p_member RETURNING points_balance INTO v_after;
+     PERFORM ledger_draw(p_member, v_entry, p_points, NULL, 'DRAW');
      RETURN jsonb_build_object('entryId', v_entry::text, 'points', p_points, 'balance', v_after);
    END $$`,
 
@@ -440,26 +444,22 @@ const LEDGER_FUNCTIONS = [
      p_scope text, p_key text, p_fingerprint bytea, p_member bigint, p_points bigint, p_kind text,
      p_partner bigint, p_expires_at timestamptz, p_principal text, p_reason text, p_reference text) RETURNS jsonb
    LANGUAGE plpgsql AS $$
-   DECLARE v_replay jsonb; v_before bigint; v_entry bigint; v_hold bigint; v_after bigint;
+   DECLARE v_replay jsonb; v_entry bigint; v_hold bigint; v_after bigint;
    BEGIN
      v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
-     IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
-     v_before := ledger_lock_member(p_member);
-     IF v_before < p_points THEN
-       PERFORM ledger_refuse('INSUFFICIENT_POINTS', format('%s points needed, %s available', p_points, greatest(v_before, 0)));
-     END IF;
+     PERFORM ledger_lock_member(p_member);
+     v_after := ledger_spend(p_member, p_points);
      INSERT INTO ledger_entries (operation, kind, member_id, member_points, partner_id, principal, reason, reference)
      VALUES ('HOLD', p_kind, p_member, -p_points, p_partner, p_principal, p_reason, p_reference)
      RETURNING id INTO v_entry;
      INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES
        (v_entry, ledger_account('MEMBER', p_member, 'POINTS', 'AVAILABLE'), -p_points),
        (v_entry, ledger_account('MEMBER', p_member, 'POINTS', 'HELD'), p_points);
-     PERFORM ledger_draw(p_member, v_entry, p_points, NULL);
+     PERFORM ledger_draw(p_member, v_entry, p_points, NULL, 'DRAW');
      INSERT INTO point_holds (member_id, partner_id, points, hold_entry_id, expires_at)
      VALUES (p_member, p_partner, p_points, v_entry, p_expires_at) RETURNING id INTO v_hold;
-     UPDATE members SET points_balance = points_balance - p_points, points_held = points_held + p_points
-      WHERE id = p_member RETURNING points_balance INTO v_after;
+     UPDATE members SET points_held = points_held + p_points WHERE id = p_member;
      RETURN ledger_remember(p_scope, p_key, p_fingerprint,
        jsonb_build_object('entryId', v_entry::text, 'holdId', v_hold::text, 'points', p_points, 'balance', v_after));
    END $$`,
@@ -542,7 +542,7 @@ const LEDGER_FUNCTIONS = [
      SELECT v_entry, partner_id, currency, kind, -p_points, unit_amount, p_reference FROM settlement_items WHERE entry_id = p_entry;
      IF o.operation = 'CREDIT' THEN
        SELECT id INTO v_lot FROM point_lots WHERE entry_id = p_entry;
-       v_left := ledger_draw(o.member_id, v_entry, p_points, v_lot);
+       v_left := ledger_draw(o.member_id, v_entry, p_points, v_lot, 'DRAW');
        IF v_left > 0 THEN PERFORM set_config('coalition.ledger_allow_debt', 'on', true); END IF;
      ELSE
        v_left := p_points;

@@ -5,4 +5,10 @@ import { Settlement1795880400000 } from './1795880400000-settlement';
 import { LedgerSeals1795884000000 } from './1795884000000-ledger-seals';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
-export const migrations = [Foundation1795869600000, Ledger1795873200000, Coalition1795876800000, Settlement1795880400000, LedgerSeals1795884000000];
+export const migrations = [
+  Foundation1795869600000,
+  Ledger1795873200000,
+  Coalition1795876800000,
+  Settlement1795880400000,
+  LedgerSeals1795884000000,
+];

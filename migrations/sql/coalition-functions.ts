@@ -500,11 +500,27 @@ export const COALITION_FUNCTIONS = [
        'balanceMinor', g.balance_minor - p_amount));
    END $$`,
 
-  `CREATE FUNCTION coalition_miles_ratio(p_airline bigint, p_direction text) RETURNS miles_ratios LANGUAGE plpgsql STABLE AS $$
+  // What p_amount (points TO_MILES, miles TO_POINTS) converts to at ratio r, rounded down for the member.
+  `CREATE FUNCTION coalition_miles_converted(r miles_ratios, p_amount bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+     SELECT floor(p_amount::numeric * CASE r.direction WHEN 'TO_MILES' THEN r.miles ELSE r.points END
+                  / CASE r.direction WHEN 'TO_MILES' THEN r.points ELSE r.miles END)::bigint
+   $$`,
+
+  // The airline's ratio in force for a transfer of p_amount; refuses a partner without one and an
+  // amount below its minimum or too small for one unit.
+  `CREATE FUNCTION coalition_miles_ratio(p_airline bigint, p_direction text, p_amount bigint) RETURNS miles_ratios
+   LANGUAGE plpgsql STABLE AS $$
    DECLARE r miles_ratios;
+           v_from text := CASE p_direction WHEN 'TO_MILES' THEN 'points' ELSE 'miles' END;
+           v_to text := CASE p_direction WHEN 'TO_MILES' THEN 'mile' ELSE 'point' END;
    BEGIN
      SELECT * INTO r FROM miles_ratios WHERE airline_id = p_airline AND direction = p_direction AND effective_from <= now()
       ORDER BY effective_from DESC LIMIT 1;
+     IF NOT FOUND THEN PERFORM ledger_refuse('NOT_AN_AIRLINE', format('This partner takes no %s-to-%ss transfers', v_from, v_to)); END IF;
+     IF p_amount < r.minimum OR coalition_miles_converted(r, p_amount) < 1 THEN
+       PERFORM ledger_refuse('BELOW_MINIMUM', format('At least %s %s, and enough for one %s (%s points : %s miles)',
+         r.minimum, v_from, v_to, r.points, r.miles));
+     END IF;
      RETURN r;
    END $$`,
 
@@ -516,13 +532,8 @@ export const COALITION_FUNCTIONS = [
    BEGIN
      v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
-     v_ratio := coalition_miles_ratio(p_airline, 'TO_MILES');
-     IF v_ratio.id IS NULL THEN PERFORM ledger_refuse('NOT_AN_AIRLINE', 'This partner takes no points-to-miles transfers'); END IF;
-     v_miles := floor(p_points::numeric * v_ratio.miles / v_ratio.points);
-     IF p_points < v_ratio.minimum OR v_miles < 1 THEN
-       PERFORM ledger_refuse('BELOW_MINIMUM', format('At least %s points, and enough for one mile (%s points : %s miles)',
-         v_ratio.minimum, v_ratio.points, v_ratio.miles));
-     END IF;
+     v_ratio := coalition_miles_ratio(p_airline, 'TO_MILES', p_points);
+     v_miles := coalition_miles_converted(v_ratio, p_points);
      v_member := coalition_member_by_card(p_card);
      v_hold := ledger_hold(NULL, NULL, NULL, v_member, p_points, 'MILES_TRANSFER', p_airline,
        now() + make_interval(mins => (SELECT miles_hold_minutes FROM coalition_settings)), p_principal, NULL, p_ffn);
@@ -564,13 +575,8 @@ export const COALITION_FUNCTIONS = [
    BEGIN
      v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
-     v_ratio := coalition_miles_ratio(p_airline, 'TO_POINTS');
-     IF v_ratio.id IS NULL THEN PERFORM ledger_refuse('NOT_AN_AIRLINE', 'This partner takes no miles-to-points transfers'); END IF;
-     v_points := floor(p_miles::numeric * v_ratio.points / v_ratio.miles);
-     IF p_miles < v_ratio.minimum OR v_points < 1 THEN
-       PERFORM ledger_refuse('BELOW_MINIMUM', format('At least %s miles, and enough for one point (%s miles : %s points)',
-         v_ratio.minimum, v_ratio.miles, v_ratio.points));
-     END IF;
+     v_ratio := coalition_miles_ratio(p_airline, 'TO_POINTS', p_miles);
+     v_points := coalition_miles_converted(v_ratio, p_miles);
      v_member := coalition_member_by_card(p_card);
      PERFORM ledger_lock_member(v_member);
      v_credit := ledger_post_credit(v_member, v_points, 'MILES_TRANSFER', 'PARTNER', p_airline, 'ISSUED', p_airline,
@@ -649,7 +655,8 @@ export const COALITION_FUNCTION_SIGNATURES = [
   'coalition_miles_in(text, text, bytea, bigint, text, bigint, text, text)',
   'coalition_miles_resolve(text, text, bytea, bigint, bigint, text, text, text)',
   'coalition_miles_out(text, text, bytea, text, bigint, bigint, text, text)',
-  'coalition_miles_ratio(bigint, text)',
+  'coalition_miles_ratio(bigint, text, bigint)',
+  'coalition_miles_converted(miles_ratios, bigint)',
   'coalition_redeem_gift_card(text, text, bytea, bytea, bigint, bigint, text, text)',
   'coalition_use_voucher(text, bigint, text)',
   'coalition_redeem_reward(text, text, bytea, bigint, text, bigint, bytea, text)',

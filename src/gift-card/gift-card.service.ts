@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
 import { parseMoney } from '../common/money';
-import { BusinessError, CommonErrorCode, requireIdempotencyKey } from '../common/user-error';
+import { BusinessError, requireIdempotencyKey } from '../common/user-error';
 import { callLedgerFunction } from '../ledger/ledger-call';
 import { GiftCardEntity } from './gift-card.entity';
 import type { RedeemGiftCardInput } from './gift-card.types';
@@ -66,12 +66,3 @@ export class GiftCardService {
     return this.cards.find({ where: { memberId }, order: { id: 'DESC' } });
   }
 }
-
-export const GiftCardErrorCode = {
-  GIFT_CARD_UNKNOWN: 'GIFT_CARD_UNKNOWN',
-  GIFT_CARD_NOT_HERE: 'GIFT_CARD_NOT_HERE',
-  GIFT_CARD_EXHAUSTED: 'GIFT_CARD_EXHAUSTED',
-  GIFT_CARD_EXPIRED: 'GIFT_CARD_EXPIRED',
-  GIFT_CARD_THROTTLED: 'GIFT_CARD_THROTTLED',
-  INVALID_INPUT: CommonErrorCode.INVALID_INPUT,
-} as const;

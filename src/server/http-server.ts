@@ -8,7 +8,8 @@ import type { DataSource } from 'typeorm';
 import type { Authenticator } from '../auth/credentials';
 import type { Config } from '../config/config';
 import { Context, createLoaders, Services } from '../graphql/context';
-import { ExportError, statementCsv } from '../settlement/settlement-export';
+import { statementCsv } from '../settlement/settlement-export';
+import { HttpError } from './http-error';
 
 export interface HttpDeps {
   config: Config;
@@ -17,16 +18,6 @@ export interface HttpDeps {
   authenticator: Authenticator;
   services: Services;
   dataSource: DataSource;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -97,7 +88,6 @@ async function exportStatement(req: IncomingMessage, res: ServerResponse, url: U
     res.setHeader('content-disposition', `attachment; filename="${filename}"`);
     res.end(body);
   } catch (err) {
-    if (err instanceof ExportError) throw new HttpError(err.status, err.code, err.message);
     if (err instanceof GraphQLError) throw new HttpError(401, 'UNAUTHENTICATED', err.message);
     throw err;
   }

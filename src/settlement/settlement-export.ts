@@ -3,17 +3,8 @@ import { canActForPartner } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
 import { formatMinor } from '../common/money';
 import { localIdOf, PageWindow, toGlobalId } from '../common/relay';
+import { HttpError } from '../server/http-error';
 import type { SettlementService } from './settlement.service';
-
-export class ExportError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const ALL: PageWindow = { after: null, before: null, limit: 1_000_000, backward: false };
 
@@ -26,15 +17,15 @@ export async function statementCsv(
   principal: Principal | null,
   query: URLSearchParams,
 ): Promise<{ filename: string; body: string }> {
-  if (!principal) throw new ExportError(401, 'UNAUTHENTICATED', 'Send "Authorization: Bearer <key>"');
+  if (!principal) throw new HttpError(401, 'UNAUTHENTICATED', 'Send "Authorization: Bearer <key>"');
   const periodId = localIdOf(query.get('period') ?? '', 'SettlementPeriod');
   const partnerId = localIdOf(query.get('partner') ?? '', 'Partner');
-  if (!periodId || !partnerId) throw new ExportError(400, 'BAD_REQUEST', 'Pass ?period=<SettlementPeriod ID>&partner=<Partner ID>');
+  if (!periodId || !partnerId) throw new HttpError(400, 'BAD_REQUEST', 'Pass ?period=<SettlementPeriod ID>&partner=<Partner ID>');
   if (!canActForPartner(principal, partnerId))
-    throw new ExportError(403, 'FORBIDDEN', 'Only the operator and the partner itself may export its statement');
+    throw new HttpError(403, 'FORBIDDEN', 'Only the operator and the partner itself may export its statement');
   const period = await settlement.findPeriod(periodId);
   const statements = period ? await settlement.statements(periodId, partnerId) : [];
-  if (!period || statements.length === 0) throw new ExportError(404, 'NOT_FOUND', 'No statement for that partner in that period');
+  if (!period || statements.length === 0) throw new HttpError(404, 'NOT_FOUND', 'No statement for that partner in that period');
 
   const rows: (string | null)[][] = [
     ['record', 'period_end', 'currency', 'kind', 'quantity', 'amount', 'reference', 'created_at', 'item_id'],

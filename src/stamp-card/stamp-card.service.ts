@@ -7,8 +7,8 @@ import { queryRows } from '../database/data-source';
 import { unknownPartner } from '../partner/partner.errors';
 import type { CreateStampCardInput, StampCardRow } from './stamp-card.types';
 
-const SELECT_CARD = `SELECT s.*, p.currency FROM stamp_cards s JOIN partners p ON p.id = s.partner_id`;
-const SELECT_PROGRESS = `SELECT s.*, p.currency, g.stamps, g.owed, g.rewards_issued FROM stamp_cards s JOIN partners p ON p.id = s.partner_id`;
+/** Stamp cards with their partner's currency, the minimum purchase's unit. */
+const CARDS = `stamp_cards s JOIN partners p ON p.id = s.partner_id`;
 
 export class StampCardService {
   constructor(private readonly dataSource: DataSource) {}
@@ -43,7 +43,7 @@ export class StampCardService {
         ['input', 'rewardId'],
       );
     }
-    return (await queryRows<StampCardRow>(this.dataSource, `${SELECT_CARD} WHERE s.id = $1`, [rows[0].id]))[0];
+    return (await queryRows<StampCardRow>(this.dataSource, `SELECT s.*, p.currency FROM ${CARDS} WHERE s.id = $1`, [rows[0].id]))[0];
   }
 
   /** A member's progress on each card it has stamps on; `partnerId` narrows to one partner's cards. */
@@ -53,7 +53,7 @@ export class StampCardService {
   ): Promise<(StampCardRow & { stamps: number; owed: number; rewards_issued: number })[]> {
     return queryRows(
       this.dataSource,
-      `${SELECT_PROGRESS} JOIN stamp_progress g ON g.card_id = s.id
+      `SELECT s.*, p.currency, g.stamps, g.owed, g.rewards_issued FROM ${CARDS} JOIN stamp_progress g ON g.card_id = s.id
         WHERE g.member_id = $1 AND ($2::bigint IS NULL OR s.partner_id = $2) ORDER BY s.id`,
       [memberId, partnerId],
     );
