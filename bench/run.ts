@@ -15,8 +15,12 @@ const OPERATOR_KEY = 'bench-operator-key-0123456789abcdefghijklmnop';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const PARTNERS = 100;
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
 const CLOSE_ITEMS = Number(process.env.BENCH_CLOSE_ITEMS ?? 1_000_000);
 const root = path.join(__dirname, '..', '..');
+/** BENCH_ONLY=purchase,batch,reads,redeem,close runs those sections (plus the ceiling unless BENCH_CEILING=off). */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const want = (section: string) => !ONLY || ONLY.has(section);
 
 interface Row {
   name: string;
@@ -39,7 +43,7 @@ async function main(): Promise<void> {
   let server: ChildProcess | null = null;
   try {
     // 1. The ceiling.
-    const pgbench = findPgbench();
+    const pgbench = process.env.BENCH_CEILING === 'off' ? null : findPgbench();
     let ceiling: { tpcb: number; selectOnly: number } | null = null;
     if (pgbench) {
       ceiling = await pgbenchCeiling(pgbench, await freshDatabase(baseUrl, 'coalition_pgbench'), 20);
@@ -54,7 +58,9 @@ async function main(): Promise<void> {
 
     // 2. The server, in its own process, on the same PostgreSQL.
     const port = await freePort();
-    server = spawn(process.execPath, [path.join(root, 'dist', 'src', 'main.js')], {
+    // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    server = spawn(process.execPath, [...profile, path.join(root, 'dist', 'src', 'main.js')], {
       env: {
         ...process.env,
         DATABASE_URL: benchUrl,
@@ -100,7 +106,23 @@ async function main(): Promise<void> {
     }
     await withClient(benchUrl, async (c) => {
       await c.query(`INSERT INTO members (card_number) SELECT 'B' || lpad(g::text, 9, '0') FROM generate_series(1, $1) g`, [MEMBERS]);
-      await c.query('ANALYZE'); // as autovacuum would after a bulk load
+      // A coalition with a past: HISTORY earlier purchases, posted by the ledger's own batch
+      // function from SQL, so every table the write path touches holds realistic data.
+      const partnerIds = (await c.query<{ id: string }>('SELECT id FROM partners ORDER BY id')).rows.map((r) => r.id);
+      for (let chunk = 0; chunk * 1000 < HISTORY; chunk++) {
+        const partnerId = partnerIds[chunk % partnerIds.length];
+        await c.query(
+          `SELECT coalition_record_purchases($1, $2, (
+             SELECT jsonb_agg(jsonb_build_object('idx', g - 1, 'key', 'history-' || $3::int || '-' || g, 'fingerprint', '00',
+                      'card', 'B' || lpad((1 + ($3::int * 1000 + g) * 7919 % $4::int)::text, 9, '0'), 'amount', '2500', 'currency', 'EUR',
+                      'digits', 2, 'reference', 'history-' || $3::int || '-' || g))
+               FROM generate_series(1, 1000) g), $1)`,
+          [`partner:${partnerId}`, partnerId, chunk, MEMBERS],
+        );
+      }
+      // As autovacuum would after a bulk load. Plans cached on empty tables (seq scans) would
+      // otherwise stay in the server's pooled connections until autovacuum's next ANALYZE.
+      await c.query('ANALYZE');
     });
     const card = (i: number) => `B${String(1 + ((Math.imul(i + 1, 2654435761) >>> 0) % MEMBERS)).padStart(9, '0')}`;
     const purchase = (i: number, tag: string) =>
@@ -116,8 +138,13 @@ async function main(): Promise<void> {
         },
       });
     let failures = 0;
+    let firstFailure: string | undefined;
+    const unexpected = (body: string) => {
+      failures++;
+      firstFailure ??= body.slice(0, 200);
+    };
     const noUserErrors = (body: string) => {
-      if (!body.includes('"userErrors":[]')) failures++;
+      if (!body.includes('"userErrors":[]')) unexpected(body);
     };
 
     // 4. Single purchases over HTTP.
@@ -140,155 +167,168 @@ async function main(): Promise<void> {
       });
       return r;
     };
-    const uniform16 = await single('u16', 16, false);
-    await single('u64', 64, false);
-    const busy16 = await single('b16', 16, true);
-    await single('b64', 64, true);
-    rows.push({
-      name: 'one busy partner ÷ uniform partners (16 clients)',
-      value: busy16.requestsPerSecond / uniform16.requestsPerSecond,
-      unit: 'ratio',
-    });
-
-    // 5. Batches of 1,000.
-    const batch = await graphqlLoad({
-      url,
-      connections: 4,
-      seconds: SECONDS,
-      token: (i) => partners[i % PARTNERS].key,
-      body: (i) =>
-        JSON.stringify({
-          query:
-            'mutation ($input: RecordPurchasesInput!) { recordPurchases(input: $input) { results { pointsEarned } userErrors { code } } }',
-          variables: {
-            input: {
-              purchases: Array.from({ length: 1000 }, (_, j) => ({
-                cardNumber: card(i * 1000 + j + 7),
-                amount: { amount: '5.00', currency: 'EUR' },
-                reference: `batch-${i}-${j}`,
-                idempotencyKey: `batch-${i}-${j}`,
-              })),
-            },
-          },
-        }),
-    });
-    rows.push({
-      name: 'recordPurchases, batches of 1,000, 4 clients',
-      value: batch.requestsPerSecond * 1000,
-      unit: 'purchases/s',
-      p50: batch.p50,
-      p99: batch.p99,
-      ...vsTpcb(batch.requestsPerSecond * 1000),
-    });
-
-    // 6. Balance and history reads.
-    const reads = await graphqlLoad({
-      url,
-      connections: 16,
-      seconds: SECONDS,
-      token: OPERATOR_KEY,
-      body: (i) =>
-        JSON.stringify({
-          query:
-            'query ($c: String!) { member(cardNumber: $c) { balance transactions(first: 20) { edges { node { id kind points createdAt } } } } }',
-          variables: { c: card(i) },
-        }),
-    });
-    rows.push({
-      name: 'member { balance transactions(first: 20) }, 16 clients',
-      value: reads.requestsPerSecond,
-      unit: 'queries/s',
-      p50: reads.p50,
-      p99: reads.p99,
-      ...vsSelect(reads.requestsPerSecond),
-    });
-
-    // 7. Redemptions under contention: 64 clients on 10 members holding 2,000 points each.
-    const { data: rewardData } = await gql(
-      OPERATOR_KEY,
-      `mutation ($input: CreateRewardInput!) { createReward(input: $input) { reward { id } } }`,
-      {
-        input: { name: 'Bench voucher', kind: 'VOUCHER', pointsCost: 10, fulfilledBy: partners[1].id },
-      },
-    );
-    const hot = Array.from({ length: 10 }, (_, i) => `H${String(i).padStart(9, '0')}`);
-    await withClient(benchUrl, (c) => c.query(`INSERT INTO members (card_number) SELECT unnest($1::text[])`, [hot]));
-    for (const c of hot) {
-      await gql(partners[1].key, 'mutation ($input: RecordPurchaseInput!) { recordPurchase(input: $input) { userErrors { code } } }', {
-        input: { cardNumber: c, amount: { amount: '2000', currency: 'EUR' }, reference: `seed-${c}`, idempotencyKey: `seed-${c}` },
+    if (want('purchase')) {
+      const uniform16 = await single('u16', 16, false);
+      await single('u64', 64, false);
+      const busy16 = await single('b16', 16, true);
+      await single('b64', 64, true);
+      rows.push({
+        name: 'one busy partner ÷ uniform partners (16 clients)',
+        value: busy16.requestsPerSecond / uniform16.requestsPerSecond,
+        unit: 'ratio',
       });
     }
-    let redeemed = 0;
-    let refused = 0;
-    const redeem = await graphqlLoad({
-      url,
-      connections: 64,
-      seconds: SECONDS,
-      token: partners[1].key,
-      body: (i) =>
-        JSON.stringify({
-          query: 'mutation ($input: RedeemRewardInput!) { redeemReward(input: $input) { redemption { id } userErrors { code } } }',
-          variables: {
-            input: { rewardId: rewardData.createReward.reward.id, cardNumber: hot[i % hot.length], idempotencyKey: `redeem-${i}` },
-          },
-        }),
-      check: (body) => (body.includes('"redemption":{') ? redeemed++ : body.includes('INSUFFICIENT_POINTS') ? refused++ : failures++),
-    });
-    const [{ rows: redemptions, balances }] = await withClient(benchUrl, async (c) => [
-      {
-        rows: Number(
-          (await c.query(`SELECT count(*) AS n FROM redemptions r JOIN members m ON m.id = r.member_id WHERE m.card_number LIKE 'H%'`))
-            .rows[0].n,
-        ),
-        balances: (await c.query(`SELECT points_balance FROM members WHERE card_number LIKE 'H%'`)).rows.map((r) =>
-          Number(r.points_balance),
-        ),
-      },
-    ]);
-    const doubleSpends =
-      Math.abs(redemptions - redeemed) +
-      balances.filter((b) => b < 0).length +
-      Math.abs(20_000 - 10 * redemptions - balances.reduce((a, b) => a + b, 0));
-    rows.push({
-      name: 'redeemReward, 64 clients on 10 members',
-      value: redeem.requestsPerSecond,
-      unit: 'requests/s',
-      p50: redeem.p50,
-      p99: redeem.p99,
-      note: `${redeemed} redeemed, ${refused} refused INSUFFICIENT_POINTS, double-spends: ${doubleSpends}`,
-    });
+
+    // 5. Batches of 1,000.
+    if (want('batch')) {
+      const batch = await graphqlLoad({
+        url,
+        connections: 4,
+        seconds: SECONDS,
+        token: (i) => partners[i % PARTNERS].key,
+        body: (i) =>
+          JSON.stringify({
+            query:
+              'mutation ($input: RecordPurchasesInput!) { recordPurchases(input: $input) { results { pointsEarned } userErrors { code } } }',
+            variables: {
+              input: {
+                purchases: Array.from({ length: 1000 }, (_, j) => ({
+                  cardNumber: card(i * 1000 + j + 7),
+                  amount: { amount: '5.00', currency: 'EUR' },
+                  reference: `batch-${i}-${j}`,
+                  idempotencyKey: `batch-${i}-${j}`,
+                })),
+              },
+            },
+          }),
+      });
+      rows.push({
+        name: 'recordPurchases, batches of 1,000, 4 clients',
+        value: batch.requestsPerSecond * 1000,
+        unit: 'purchases/s',
+        p50: batch.p50,
+        p99: batch.p99,
+        ...vsTpcb(batch.requestsPerSecond * 1000),
+      });
+    }
+
+    // 6. Balance and history reads.
+    if (want('reads')) {
+      const reads = await graphqlLoad({
+        url,
+        connections: 16,
+        seconds: SECONDS,
+        token: OPERATOR_KEY,
+        body: (i) =>
+          JSON.stringify({
+            query:
+              'query ($c: String!) { member(cardNumber: $c) { balance transactions(first: 20) { edges { node { id kind points createdAt } } } } }',
+            variables: { c: card(i) },
+          }),
+      });
+      rows.push({
+        name: 'member { balance transactions(first: 20) }, 16 clients',
+        value: reads.requestsPerSecond,
+        unit: 'queries/s',
+        p50: reads.p50,
+        p99: reads.p99,
+        ...vsSelect(reads.requestsPerSecond),
+      });
+    }
+
+    // 7. Redemptions under contention: 64 clients on 10 members holding 2,000 points each.
+    if (want('redeem')) {
+      const { data: rewardData } = await gql(
+        OPERATOR_KEY,
+        `mutation ($input: CreateRewardInput!) { createReward(input: $input) { reward { id } } }`,
+        {
+          input: { name: 'Bench voucher', kind: 'VOUCHER', pointsCost: 10, fulfilledBy: partners[1].id },
+        },
+      );
+      const hot = Array.from({ length: 10 }, (_, i) => `H${String(i).padStart(9, '0')}`);
+      await withClient(benchUrl, (c) => c.query(`INSERT INTO members (card_number) SELECT unnest($1::text[])`, [hot]));
+      for (const c of hot) {
+        await gql(partners[1].key, 'mutation ($input: RecordPurchaseInput!) { recordPurchase(input: $input) { userErrors { code } } }', {
+          input: { cardNumber: c, amount: { amount: '2000', currency: 'EUR' }, reference: `seed-${c}`, idempotencyKey: `seed-${c}` },
+        });
+      }
+      let redeemed = 0;
+      let refused = 0;
+      const redeem = await graphqlLoad({
+        url,
+        connections: 64,
+        seconds: SECONDS,
+        token: partners[1].key,
+        body: (i) =>
+          JSON.stringify({
+            query: 'mutation ($input: RedeemRewardInput!) { redeemReward(input: $input) { redemption { id } userErrors { code } } }',
+            variables: {
+              input: { rewardId: rewardData.createReward.reward.id, cardNumber: hot[i % hot.length], idempotencyKey: `redeem-${i}` },
+            },
+          }),
+        check: (body) =>
+          body.includes('"redemption":{') ? redeemed++ : body.includes('INSUFFICIENT_POINTS') ? refused++ : unexpected(body),
+      });
+      const [{ rows: redemptions, balances }] = await withClient(benchUrl, async (c) => [
+        {
+          rows: Number(
+            (await c.query(`SELECT count(*) AS n FROM redemptions r JOIN members m ON m.id = r.member_id WHERE m.card_number LIKE 'H%'`))
+              .rows[0].n,
+          ),
+          balances: (await c.query(`SELECT points_balance FROM members WHERE card_number LIKE 'H%'`)).rows.map((r) =>
+            Number(r.points_balance),
+          ),
+        },
+      ]);
+      const doubleSpends =
+        Math.abs(redemptions - redeemed) +
+        balances.filter((b) => b < 0).length +
+        Math.abs(20_000 - 10 * redemptions - balances.reduce((a, b) => a + b, 0));
+      rows.push({
+        name: 'redeemReward, 64 clients on 10 members',
+        value: redeem.requestsPerSecond,
+        unit: 'requests/s',
+        p50: redeem.p50,
+        p99: redeem.p99,
+        note: `${redeemed} redeemed, ${refused} refused INSUFFICIENT_POINTS, double-spends: ${doubleSpends}`,
+      });
+    }
 
     // 8. Closing a period of 1,000,000 entries across 100 partners.
-    await withClient(benchUrl, (c) =>
-      c.query(
-        `INSERT INTO settlement_items (partner_id, currency, kind, quantity, unit_amount, reference)
+    if (want('close')) {
+      await withClient(benchUrl, (c) =>
+        c.query(
+          `INSERT INTO settlement_items (partner_id, currency, kind, quantity, unit_amount, reference)
          SELECT p.id, 'EUR', 'ISSUANCE', 1 + g % 50, -0.01, 'bench' FROM generate_series(1, $1) g
            JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM partners) p ON p.n = g % 100`,
-        [CLOSE_ITEMS - 0],
-      ),
-    );
-    const rssBefore = vmHwm(server.pid!);
-    const started = process.hrtime.bigint();
-    const closed = await gql(
-      OPERATOR_KEY,
-      'mutation ($input: CloseSettlementPeriodInput!) { closeSettlementPeriod(input: $input) { period { id } userErrors { code message } } }',
-      {
-        input: { periodEnd: new Date().toISOString() },
-      },
-    );
-    const closeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (!closed.data?.closeSettlementPeriod?.period) throw new Error(`close failed: ${JSON.stringify(closed)}`);
-    const [{ n: closedItems }] = (
-      await withClient(benchUrl, (c) => c.query(`SELECT count(*) AS n FROM settlement_items_of((SELECT max(id) FROM settlement_periods))`))
-    ).rows;
-    rows.push({
-      name: `closeSettlementPeriod over ${Number(closedItems).toLocaleString('en')} items, 100 partners`,
-      value: closeSeconds,
-      unit: 's',
-      note: `server peak RSS ${rssBefore} → ${vmHwm(server.pid!)} MB`,
-    });
+          [CLOSE_ITEMS - 0],
+        ),
+      );
+      const rssBefore = vmHwm(server.pid!);
+      const started = process.hrtime.bigint();
+      const closed = await gql(
+        OPERATOR_KEY,
+        'mutation ($input: CloseSettlementPeriodInput!) { closeSettlementPeriod(input: $input) { period { id } userErrors { code message } } }',
+        {
+          input: { periodEnd: new Date().toISOString() },
+        },
+      );
+      const closeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (!closed.data?.closeSettlementPeriod?.period) throw new Error(`close failed: ${JSON.stringify(closed)}`);
+      const [{ n: closedItems }] = (
+        await withClient(benchUrl, (c) =>
+          c.query(`SELECT count(*) AS n FROM settlement_items_of((SELECT max(id) FROM settlement_periods))`),
+        )
+      ).rows;
+      rows.push({
+        name: `closeSettlementPeriod over ${Number(closedItems).toLocaleString('en')} items, 100 partners`,
+        value: closeSeconds,
+        unit: 's',
+        note: `server peak RSS ${rssBefore} → ${vmHwm(server.pid!)} MB`,
+      });
+    }
     rows.push({ name: 'server RSS at the end of the load', value: vmRss(server.pid!), unit: 'MB' });
-    rows.push({ name: 'unexpected answers during the load', value: failures, unit: 'count' });
+    rows.push({ name: 'unexpected answers during the load', value: failures, unit: 'count', note: firstFailure });
 
     print(rows);
     mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
@@ -309,7 +349,8 @@ async function main(): Promise<void> {
   } finally {
     server?.kill('SIGTERM');
     await new Promise((r) => (server ? server.once('exit', r) : r(undefined)));
-    await dropDatabase(baseUrl, 'coalition_bench').catch(() => undefined);
+    // BENCH_KEEP_DB=1 leaves the seeded coalition_bench database for EXPLAIN and pgbench scripts.
+    if (process.env.BENCH_KEEP_DB !== '1') await dropDatabase(baseUrl, 'coalition_bench').catch(() => undefined);
     await embedded?.stop();
   }
 }

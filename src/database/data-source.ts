@@ -1,4 +1,6 @@
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
 import { toBusinessError } from './postgres-errors';
@@ -30,17 +32,20 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
 }
 
 /**
- * Runs one SQL statement and returns its rows, whatever the command (TypeORM's plain `query`
- * returns `[rows, count]` for UPDATE and DELETE); a refusal raised in SQL becomes a BusinessError. Value-moving writes go through here as a single
- * round trip.
+ * Runs one SQL statement on the data source's connection pool and returns its rows; a refusal
+ * raised in SQL becomes a BusinessError. Value-moving writes and hot reads go through here as a
+ * single round trip, straight to `pg` (no query runner per call).
  */
 export async function queryRows<T>(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
-  const runner = dataSource.createQueryRunner();
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
   try {
-    return (await runner.query(sql, params, true)).records as T[];
+    return (await pool.query(sql, params)).rows as T[];
   } catch (err) {
     throw toBusinessError(err);
-  } finally {
-    await runner.release();
   }
+}
+
+/** A timestamptz column as `pg` returns it (Date) or as to_jsonb writes it (ISO text). */
+export function rowTimestamp(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
 }

@@ -1,3 +1,4 @@
+import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { BusinessError } from '../common/user-error';
 
@@ -15,9 +16,15 @@ interface PgError {
   detail?: string;
 }
 
+/** The PostgreSQL error behind `err`, whether `pg` raised it directly or TypeORM wrapped it. */
 function pgError(err: unknown): PgError | null {
-  const driverError = err instanceof QueryFailedError ? (err.driverError as PgError) : null;
+  const driverError = err instanceof QueryFailedError ? (err.driverError as PgError) : err instanceof DatabaseError ? err : null;
   return driverError && typeof driverError.code === 'string' ? driverError : null;
+}
+
+/** The SQLSTATE of a database error, else null. */
+export function sqlState(err: unknown): string | null {
+  return pgError(err)?.code ?? null;
 }
 
 /** The connection died under the call (a killed backend, a restarting server): the outcome is unknown. */

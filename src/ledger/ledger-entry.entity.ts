@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { rowTimestamp } from '../database/data-source';
 
 /** A journal entry, for reads; entries are written only by the ledger's SQL functions. */
 @Entity('ledger_entries')
@@ -17,7 +18,7 @@ export class LedgerEntryEntity {
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
 
-/** An entry from a row as a SQL function returns it (to_jsonb of ledger_entries). */
+/** An entry from a row as a SQL function returns it or a plain SELECT reads it (to_jsonb of ledger_entries). */
 export function ledgerEntryFromRow(r: Record<string, unknown>): LedgerEntryEntity {
   const id = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return Object.assign(new LedgerEntryEntity(), {
@@ -32,6 +33,6 @@ export function ledgerEntryFromRow(r: Record<string, unknown>): LedgerEntryEntit
     principal: String(r.principal),
     reason: (r.reason as string | null) ?? null,
     reference: (r.reference as string | null) ?? null,
-    createdAt: new Date(String(r.created_at)),
+    createdAt: rowTimestamp(r.created_at),
   });
 }

@@ -1,21 +1,29 @@
 import type { DataSource, Repository } from 'typeorm';
 import { applyIdKeyset, PageWindow } from '../common/relay';
-import { LedgerEntryEntity } from './ledger-entry.entity';
+import { queryRows } from '../database/data-source';
+import { SqlSelect } from '../database/sql-select';
+import { LedgerEntryEntity, ledgerEntryFromRow } from './ledger-entry.entity';
 
 /** Reads of the journal as members' transaction history. */
 export class TransactionService {
   private readonly entries: Repository<LedgerEntryEntity>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.entries = dataSource.getRepository(LedgerEntryEntity);
   }
 
   /** A member's movements of spendable points, newest first; `partnerId` narrows to one partner's. */
-  listForMember(memberId: string, window: PageWindow, partnerId: string | null): Promise<LedgerEntryEntity[]> {
-    const query = this.entries.createQueryBuilder('e').where('e.member_id = :memberId', { memberId }).andWhere('e.member_points <> 0');
+  async listForMember(memberId: string, window: PageWindow, partnerId: string | null): Promise<LedgerEntryEntity[]> {
+    const query = new SqlSelect('SELECT e.* FROM ledger_entries e')
+      .andWhere('e.member_id = :memberId', { memberId })
+      .andWhere('e.member_points <> 0');
     if (partnerId) query.andWhere('e.partner_id = :partnerId', { partnerId });
     // Ordering by the index's own columns keeps the plan on (member_id, id) whatever the statistics say.
-    return applyIdKeyset(query, 'e.id', window, 'DESC', 'e.member_id').getMany();
+    const rows = await queryRows<Record<string, unknown>>(
+      this.dataSource,
+      ...applyIdKeyset(query, 'e.id', window, 'DESC', 'e.member_id').toSql(),
+    );
+    return rows.map(ledgerEntryFromRow);
   }
 
   find(id: string): Promise<LedgerEntryEntity | null> {

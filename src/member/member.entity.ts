@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { rowTimestamp } from '../database/data-source';
 
 @Entity('members')
 export class MemberEntity {
@@ -13,7 +14,7 @@ export class MemberEntity {
   @Column({ type: 'bigint', name: 'points_held' }) pointsHeld!: string;
 }
 
-/** A member from a row as a SQL function returns it (to_jsonb of members). */
+/** A member from a row as a SQL function returns it or a plain SELECT reads it (to_jsonb of members). */
 export function memberFromRow(r: Record<string, unknown>): MemberEntity {
   const id = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return Object.assign(new MemberEntity(), {
@@ -22,7 +23,7 @@ export function memberFromRow(r: Record<string, unknown>): MemberEntity {
     birthDate: (r.birth_date as string | null) ?? null,
     referredBy: id(r.referred_by),
     enrolledByPartnerId: id(r.enrolled_by_partner_id),
-    createdAt: new Date(String(r.created_at)),
+    createdAt: rowTimestamp(r.created_at),
     pointsBalance: String(r.points_balance),
     pointsHeld: String(r.points_held),
   });

@@ -4,7 +4,7 @@ import { queryRows } from '../database/data-source';
 import { byIdLoader } from '../database/loaders';
 import type { Principal } from '../auth/principal';
 import { CommonErrorCode, Validation } from '../common/user-error';
-import { MemberEntity } from './member.entity';
+import { MemberEntity, memberFromRow } from './member.entity';
 import { duplicateCard, unknownMember } from './member.errors';
 import type { EnrollMemberInput } from './member.inputs';
 
@@ -16,6 +16,9 @@ export interface MemberLoaders {
 export function normalizeCardNumber(cardNumber: string): string {
   return cardNumber.replace(/\s+/g, '').toUpperCase();
 }
+
+const MEMBER_SELECT = `SELECT id, card_number, birth_date::text AS birth_date, referred_by, enrolled_by_partner_id, created_at,
+                              points_balance, points_held FROM members`;
 
 export class MemberService {
   private readonly members: Repository<MemberEntity>;
@@ -61,8 +64,12 @@ export class MemberService {
     return this.members.findOneByOrFail({ id: rows[0].id });
   }
 
-  findByCard(cardNumber: string): Promise<MemberEntity | null> {
-    return this.members.findOneBy({ cardNumber: normalizeCardNumber(cardNumber) });
+  /** The hottest read (every balance check): plain SQL, no ORM hydration. */
+  async findByCard(cardNumber: string): Promise<MemberEntity | null> {
+    const rows = await queryRows<Record<string, unknown>>(this.dataSource, MEMBER_SELECT + ' WHERE card_number = $1', [
+      normalizeCardNumber(cardNumber),
+    ]);
+    return rows.length > 0 ? memberFromRow(rows[0]) : null;
   }
 
   createLoaders(): MemberLoaders {

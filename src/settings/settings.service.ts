@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { BusinessError, CommonErrorCode } from '../common/user-error';
 import { queryRows } from '../database/data-source';
+import { sqlState } from '../database/postgres-errors';
 import { CoalitionSettings, UpdateCoalitionSettingsInput } from './settings.types';
 
 const COLUMNS: Record<keyof UpdateCoalitionSettingsInput, string> = {
@@ -67,7 +68,7 @@ export class SettingsService {
       );
       return toSettings(row);
     } catch (err) {
-      if ((err as { driverError?: { code?: string } }).driverError?.code === '23514') {
+      if (sqlState(err) === '23514') {
         throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'A setting is out of its allowed range', ['input']);
       }
       throw err;
