@@ -3,6 +3,7 @@ import { Ledger1795873200000 } from './1795873200000-ledger';
 import { Coalition1795876800000 } from './1795876800000-coalition';
 import { Settlement1795880400000 } from './1795880400000-settlement';
 import { LedgerSeals1795884000000 } from './1795884000000-ledger-seals';
+import { PurchaseBatch1795887600000 } from './1795887600000-purchase-batch';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Coalition1795876800000,
   Settlement1795880400000,
   LedgerSeals1795884000000,
+  PurchaseBatch1795887600000,
 ];

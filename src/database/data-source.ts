@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -39,10 +40,26 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
 export async function queryRows<T>(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   try {
-    return (await pool.query(sql, params)).rows as T[];
+    return (await pool.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
   } catch (err) {
     throw toBusinessError(err);
   }
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * Every statement sent through queryRows is prepared once per connection under a name derived from
+ * its text, so PostgreSQL parses and plans it once, not at every call. Statement texts here are
+ * static (values go in parameters), so the set of names stays small.
+ */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = 'q' + createHash('sha1').update(sql).digest('hex').slice(0, 20);
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 /** A timestamptz column as `pg` returns it (Date) or as to_jsonb writes it (ISO text). */

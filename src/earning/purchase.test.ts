@@ -139,6 +139,19 @@ describe('recordPurchases', () => {
     expect((await t.operator.ok(MemberHistoryDocument, { cardNumber: debtor, first: 1 })).member!.balance).toBe(10);
   });
 
+  it('refuses purchases at an inactive partner, one at a time or in a batch, recording nothing', async () => {
+    const closed = await onboardPartner(t);
+    const card = await enrolMember(t);
+    await t.dataSource.query('UPDATE partners SET active = false WHERE id = $1', [closed.localId]);
+    const entries = await countEntries();
+    const item = () => ({ cardNumber: card, amount: { amount: '5', currency: 'EUR' }, reference: newKey(), idempotencyKey: newKey() });
+    const { recordPurchases } = await closed.client.ok(RecordPurchasesDocument, { input: { purchases: [item(), item()] } });
+    expect(recordPurchases.results.map((r) => r.userErrors.map((e) => e.code))).toEqual([['NOT_ALLOWED'], ['NOT_ALLOWED']]);
+    const single = await closed.client.ok(RecordPurchaseDocument, { input: item() });
+    expect(single.recordPurchase.userErrors.map((e) => e.code)).toEqual(['NOT_ALLOWED']);
+    expect(await countEntries()).toBe(entries);
+  });
+
   it('refuses more than 1,000 purchases at once', async () => {
     const purchases = Array.from({ length: 1001 }, () => ({
       cardNumber: 'x',

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Config } from '../config/config';
 import type { Context } from './context';
+import { rateLimitPlugin } from '../rate-limit/rate-limit.plugin';
 import { buildCoalitionSchema } from './schema';
 
 /** Limits on one GraphQL document; the deepest query the API needs (settlement drill-down to a transaction) is depth 8. */
@@ -27,8 +28,8 @@ export function createApolloServer(config: Config, log: Logger): ApolloServer<Co
     blockFieldSuggestion: { enabled: production },
   }).protect();
   return new ApolloServer<Context>({
-    schema: buildCoalitionSchema(config.rateLimitPerSecond),
-    plugins: armor.plugins,
+    schema: buildCoalitionSchema(),
+    plugins: [...armor.plugins, rateLimitPlugin(config.rateLimitPerSecond)],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: QUERY_LIMITS.tokens },

@@ -21,10 +21,7 @@ import {
 } from '../settlement/settlement.resolver';
 import { MemberStampCardsResolver, StampCardResolver } from '../stamp-card/stamp-card.resolver';
 import { MemberTierResolver, TierResolver } from '../tier/tier.resolver';
-import { rateLimitMiddleware } from '../rate-limit/rate-limit.middleware';
 import { NodeResolver } from './node.resolver';
-
-export const DEFAULT_RATE_LIMIT = 1000;
 
 export const resolvers = [
   NodeResolver,
@@ -54,25 +51,18 @@ export const resolvers = [
   SettlementItemResolver,
 ] as const;
 
-const built = new Map<number, GraphQLSchema>();
+let built: GraphQLSchema | null = null;
 
-/**
- * The executable schema, built once per rate limit (type-graphql metadata is global); the limit is
- * value-moving mutations per second per caller.
- */
-export function buildCoalitionSchema(ratePerSecond = DEFAULT_RATE_LIMIT): GraphQLSchema {
-  let schema = built.get(ratePerSecond);
-  if (schema) return schema;
-  schema = buildSchemaSync({
+/** The executable schema, built once (type-graphql metadata is global). */
+export function buildCoalitionSchema(): GraphQLSchema {
+  built ??= buildSchemaSync({
     resolvers,
     authChecker,
-    globalMiddlewares: [rateLimitMiddleware(ratePerSecond)],
     authMode: 'error',
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
   });
-  built.set(ratePerSecond, schema);
-  return schema;
+  return built;
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

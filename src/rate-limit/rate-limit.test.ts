@@ -27,3 +27,19 @@ describe('rate limits', () => {
     expect(member!.balance).toBe(4);
   });
 });
+
+describe('rate limits count every value-moving field of an operation', () => {
+  it('refuses a document whose aliases and fragments carry more value-moving fields than the budget left, applying none', async () => {
+    const grocer = await onboardPartner(t);
+    const card = await enrolMember(t);
+    const field = (alias: string) =>
+      `${alias}: recordPurchase(input: { cardNumber: "${card}", amount: { amount: "1", currency: "EUR" }, reference: "${alias}-${newKey()}", idempotencyKey: "${newKey()}" }) { pointsEarned }`;
+    const res = await grocer.client.post({
+      query: `mutation { ${field('a')} ...more } fragment more on Mutation { ${field('b')} ... on Mutation { ${field('c')} ${field('d')} } }`,
+    });
+    expect(res.status).toBe(429);
+    expect(res.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    const { member } = await t.operator.ok(MemberHistoryDocument, { cardNumber: card, first: 20 });
+    expect(member!.balance).toBe(0);
+  });
+});
