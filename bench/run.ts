@@ -68,6 +68,8 @@ async function main(): Promise<void> {
         HOST: '127.0.0.1',
         COALITION_OPERATOR_KEY: OPERATOR_KEY,
         COALITION_JOBS: 'off',
+        // One busy partner's gateway sends well over the default 1,000 value-moving requests a second.
+        COALITION_RATE_LIMIT: '1000000',
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
         COALITION_MEMBER_JWT_SECRET: OPERATOR_KEY,
@@ -112,11 +114,12 @@ async function main(): Promise<void> {
       for (let chunk = 0; chunk * 1000 < HISTORY; chunk++) {
         const partnerId = partnerIds[chunk % partnerIds.length];
         await c.query(
-          `SELECT coalition_record_purchases($1, $2, (
-             SELECT jsonb_agg(jsonb_build_object('idx', g - 1, 'key', 'history-' || $3::int || '-' || g, 'fingerprint', '00',
-                      'card', 'B' || lpad((1 + ($3::int * 1000 + g) * 7919 % $4::int)::text, 9, '0'), 'amount', '2500', 'currency', 'EUR',
-                      'digits', 2, 'reference', 'history-' || $3::int || '-' || g))
-               FROM generate_series(1, 1000) g), $1)`,
+          `SELECT coalition_record_purchases((
+             SELECT jsonb_agg(jsonb_build_object('idx', g - 1, 'scope', $1::text, 'partner', $2::bigint, 'principal', $1::text,
+                      'key', 'history-' || $3::int || '-' || g, 'fingerprint', '00',
+                      'card', 'B' || lpad((1 + ($3::int * 1000 + g) * 7919 % $4::int)::text, 9, '0'), 'amount', '2500',
+                      'currency', 'EUR', 'digits', 2, 'reference', 'history-' || $3::int || '-' || g))
+               FROM generate_series(1, 1000) g))`,
           [`partner:${partnerId}`, partnerId, chunk, MEMBERS],
         );
       }

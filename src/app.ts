@@ -8,7 +8,7 @@ import type { Config } from './config/config';
 import { createDataSource, migrate } from './database/data-source';
 import { startEmbeddedDatabase } from './database/embedded-database';
 import { createApolloServer } from './graphql/apollo';
-import { createServices } from './graphql/context';
+import { createServices, Services } from './graphql/context';
 import { startScheduler } from './jobs/scheduler';
 import { createHttpServer } from './server/http-server';
 
@@ -16,6 +16,7 @@ export interface App {
   url: string;
   dataSource: DataSource;
   httpServer: http.Server;
+  services: Services;
   /** Stops accepting, lets in-flight requests finish, closes the pool, stops an embedded database. */
   stop(): Promise<void>;
 }
@@ -73,5 +74,5 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       await embedded?.stop();
       log.info('stopped');
     })());
-  return { url, dataSource, httpServer, stop };
+  return { url, dataSource, httpServer, services, stop };
 }

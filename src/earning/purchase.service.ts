@@ -1,6 +1,8 @@
+import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
 import { currencyDigits, parseMoney } from '../common/money';
+import { Slots } from '../common/slots';
 import { BusinessError, CommonErrorCode, requireIdempotencyKey, UserError } from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { callLedgerFunction, fingerprint, withRetry } from '../ledger/ledger-call';
@@ -21,8 +23,28 @@ export interface PurchaseOutcome {
 
 type PartnerPrincipal = Extract<Principal, { kind: 'PARTNER' }>;
 
-/** One purchase's input checked and shaped for the SQL function; field paths relative to `field`. */
-function purchaseArgs(input: RecordPurchaseInput, field: string[]) {
+/** The SQL function for one purchase; its name is also part of every purchase's request fingerprint. */
+const SINGLE = 'coalition_record_purchase';
+/** Calls of gathered single purchases running at once, and purchases per call. */
+const IN_FLIGHT = 2;
+const MAX_GATHERED = 100;
+
+/** One purchase as coalition_record_purchases takes it. */
+interface PurchaseItem {
+  scope: string;
+  partner: string;
+  principal: string;
+  key: string;
+  fingerprint: string;
+  card: string;
+  amount: string;
+  currency: string;
+  digits: number;
+  reference: string;
+}
+
+/** One purchase's input checked and shaped for coalition_record_purchases; field paths relative to `field`. */
+function purchaseItem(principal: PartnerPrincipal, input: RecordPurchaseInput, field: string[]): PurchaseItem {
   const reference = input.reference.trim();
   if (reference.length < 1 || reference.length > 200 || /\p{Cc}/u.test(reference)) {
     throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'reference must be 1 to 200 printable characters', [...field, 'reference']);
@@ -30,7 +52,20 @@ function purchaseArgs(input: RecordPurchaseInput, field: string[]) {
   const key = requireIdempotencyKey(input.idempotencyKey, [...field, 'idempotencyKey']);
   const { minor, currency } = parseMoney(input.amount, [...field, 'amount'], { positive: true });
   const card = normalizeCardNumber(input.cardNumber);
-  return { key, request: { card, amount: minor, currency, reference }, digits: currencyDigits(currency)! };
+  const scope = principalRef(principal);
+  return {
+    scope,
+    partner: principal.partnerId,
+    principal: scope,
+    key,
+    // The same fingerprint as a single coalition_record_purchase call: a retry replays whichever path ran first.
+    fingerprint: fingerprint(SINGLE, { card, amount: minor, currency, reference }).toString('hex'),
+    card,
+    amount: minor.toString(),
+    currency,
+    digits: currencyDigits(currency)!,
+    reference,
+  };
 }
 
 function outcome(r: Record<string, unknown>): PurchaseOutcome {
@@ -43,22 +78,33 @@ function outcome(r: Record<string, unknown>): PurchaseOutcome {
   };
 }
 
-/** Earning and returns at a partner: each one SQL call (see coalition_record_purchase / _return). */
+/** One item's answer from coalition_record_purchases: its result, or its refusal as a BusinessError. */
+function itemResult(r: Record<string, unknown>): PurchaseOutcome | BusinessError {
+  return r.error ? new BusinessError(String(r.error), String(r.message)) : outcome(r);
+}
+
+/**
+ * Earning and returns at a partner. Purchases go through coalition_record_purchases: a file of
+ * them in one call, and concurrent single purchases gathered into one call by `gathered`.
+ */
 export class PurchaseService {
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * Group commit: single purchases arriving while IN_FLIGHT calls are running wait and leave
+   * together in the next call (up to MAX_GATHERED), one transaction and one commit for all.
+   */
+  private readonly gathered: DataLoader<PurchaseItem, PurchaseOutcome>;
+
+  constructor(private readonly dataSource: DataSource) {
+    const slots = new Slots(IN_FLIGHT);
+    this.gathered = new DataLoader((items) => slots.release(this.recordGathered(items)), {
+      cache: false,
+      maxBatchSize: MAX_GATHERED,
+      batchScheduleFn: (dispatch) => slots.acquire(dispatch),
+    });
+  }
 
   async record(principal: PartnerPrincipal, input: RecordPurchaseInput): Promise<PurchaseOutcome> {
-    const { key, request, digits } = purchaseArgs(input, ['input']);
-    const r = await callLedgerFunction(this.dataSource, 'coalition_record_purchase', { scope: principalRef(principal), key, request }, [
-      principal.partnerId,
-      request.card,
-      request.amount,
-      request.currency,
-      digits,
-      request.reference,
-      principalRef(principal),
-    ]);
-    return outcome(r);
+    return this.gathered.load(purchaseItem(principal, input, ['input']));
   }
 
   /** Up to MAX_BATCH purchases in one round trip; each succeeds or fails on its own. */
@@ -69,16 +115,12 @@ export class PurchaseService {
         'purchases',
       ]);
     }
-    const scope = principalRef(principal);
     const results: (PurchaseOutcome | UserError[])[] = new Array(inputs.length);
-    const items: Record<string, unknown>[] = [];
+    const items: PurchaseItem[] = [];
     const positions: number[] = [];
     inputs.forEach((input, i) => {
       try {
-        const { key, request, digits } = purchaseArgs(input, []);
-        const { card, amount, currency, reference } = request;
-        const hash = fingerprint('coalition_record_purchase', request).toString('hex');
-        items.push({ idx: items.length, key, fingerprint: hash, digits, card, amount: amount.toString(), currency, reference });
+        items.push(purchaseItem(principal, input, []));
         positions.push(i);
       } catch (err) {
         if (!(err instanceof BusinessError)) throw err;
@@ -86,41 +128,64 @@ export class PurchaseService {
       }
     });
     if (items.length > 0) {
-      const byItem = await this.recordBatch(scope, principal.partnerId, items);
+      let byItem: Record<string, Record<string, unknown>>;
+      try {
+        byItem = await this.recordBatch(items);
+      } catch (err) {
+        // A refusal that escaped the bulk checks (a reference recorded concurrently): the retry's bulk checks report it per item.
+        if (!(err instanceof BusinessError)) throw err;
+        byItem = await this.recordBatch(items);
+      }
       positions.forEach((position, i) => {
-        const r = byItem[String(i)];
-        results[position] = r.error ? [{ code: String(r.error), field: null, message: String(r.message) }] : outcome(r);
+        const r = itemResult(byItem[String(i)]);
+        results[position] = r instanceof BusinessError ? r.errors : r;
       });
     }
     return results;
   }
 
+  /** One call of coalition_record_purchases. Every item carries its own idempotency key, so a retry after a lost connection replays. */
+  private async recordBatch(items: PurchaseItem[]): Promise<Record<string, Record<string, unknown>>> {
+    const [{ result }] = await withRetry(
+      () =>
+        queryRows<{ result: Record<string, Record<string, unknown>> }>(this.dataSource, 'SELECT coalition_record_purchases($1) AS result', [
+          JSON.stringify(items.map((item, idx) => ({ idx, ...item }))),
+        ]),
+      { connectionLost: true },
+    );
+    return result;
+  }
+
   /**
-   * One call of coalition_record_purchases. A refusal that escapes its bulk checks (a reference
-   * recorded concurrently) fails the whole call; the retry's bulk checks then report it per item.
+   * Gathered single purchases. A key sent twice at once (a client retrying) must replay, not be
+   * refused as repeated within a batch, so later copies run alone after the call. A refusal that
+   * escapes the bulk checks fails the call: then each purchase runs alone and only its own fails.
    */
-  private async recordBatch(
-    scope: string,
-    partnerId: string,
-    items: Record<string, unknown>[],
-  ): Promise<Record<string, Record<string, unknown>>> {
-    // Every item carries its own idempotency key, so a retry after a lost connection replays.
-    const call = () =>
-      withRetry(
-        () =>
-          queryRows<{ result: Record<string, Record<string, unknown>> }>(
-            this.dataSource,
-            'SELECT coalition_record_purchases($1, $2, $3, $4) AS result',
-            [scope, partnerId, JSON.stringify(items), scope],
-          ),
-        { connectionLost: true },
-      );
+  private async recordGathered(items: readonly PurchaseItem[]): Promise<(PurchaseOutcome | Error)[]> {
+    const seen = new Set<string>();
+    const first = items.filter((item) => !seen.has(`${item.scope}\n${item.key}`) && !!seen.add(`${item.scope}\n${item.key}`));
+    let byItem: Record<string, Record<string, unknown>> | null = null;
     try {
-      return (await call())[0].result;
+      byItem = await this.recordBatch(first);
     } catch (err) {
       if (!(err instanceof BusinessError)) throw err;
-      return (await call())[0].result;
     }
+    const answers = new Map(first.map((item, i) => [item, byItem ? itemResult(byItem[String(i)]) : null]));
+    return Promise.all(items.map(async (item) => answers.get(item) ?? this.recordAlone(item).catch((err: Error) => err)));
+  }
+
+  private async recordAlone(item: PurchaseItem): Promise<PurchaseOutcome> {
+    const r = await callLedgerFunction(
+      this.dataSource,
+      SINGLE,
+      {
+        scope: item.scope,
+        key: item.key,
+        request: { card: item.card, amount: BigInt(item.amount), currency: item.currency, reference: item.reference },
+      },
+      [item.partner, item.card, item.amount, item.currency, item.digits, item.reference, item.principal],
+    );
+    return outcome(r);
   }
 
   async recordReturn(principal: PartnerPrincipal, input: RecordReturnInput): Promise<PurchaseOutcome> {

@@ -1,3 +1,4 @@
+import { BusinessError } from '../common/user-error';
 import { auditLedger } from '../ledger/ledger-audit';
 import { enrolMember, newKey, onboardPartner, TestPartner } from '../../test/support/coalition-fixtures';
 import { startTestApp, TestApp } from '../../test/support/test-app';
@@ -85,6 +86,74 @@ describe('recordPurchase', () => {
       input: { cardNumber: card, amount: { amount: '1', currency: 'EUR' }, reference: 'x', idempotencyKey: 'x' },
     });
     expect(result.errors![0].extensions!.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('recordPurchase under concurrency (group commit)', () => {
+  const input = (card: string, opts: { reference?: string; key?: string; amount?: string } = {}) => ({
+    cardNumber: card,
+    amount: { amount: opts.amount ?? '10', currency: 'EUR' },
+    reference: opts.reference ?? newKey(),
+    idempotencyKey: opts.key ?? newKey(),
+  });
+  const transactionsOf = async (references: string[]) =>
+    Number(
+      (await t.dataSource.query('SELECT count(DISTINCT xid) AS n FROM settlement_items WHERE reference = ANY($1)', [references]))[0].n,
+    );
+
+  it('commits concurrent purchases at different partners together, each with its own answer and balance', async () => {
+    const partners = [grocer, await onboardPartner(t), await onboardPartner(t)];
+    const cards = await Promise.all(Array.from({ length: 30 }, () => enrolMember(t)));
+    const inputs = cards.map((card, i) => input(card, { amount: String(i + 1) }));
+    const answers = await Promise.all(inputs.map((item, i) => partners[i % 3].client.ok(RecordPurchaseDocument, { input: item })));
+    answers.forEach(({ recordPurchase }, i) => {
+      const points = (i + 1) * (i % 3 === 0 ? 2 : 1); // the grocer gives 2 points per unit
+      expect(recordPurchase.userErrors).toEqual([]);
+      expect(recordPurchase.pointsEarned).toBe(points);
+      expect(recordPurchase.member).toEqual({ cardNumber: cards[i], balance: points });
+    });
+    // 30 purchases arriving together left in fewer transactions than there were purchases.
+    expect(await transactionsOf(inputs.map((x) => x.reference))).toBeLessThan(30);
+  });
+
+  it('answers a key sent twice at once with one effect, not with IDEMPOTENCY_KEY_REUSED', async () => {
+    const card = await enrolMember(t);
+    const same = input(card);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => grocer.client.ok(RecordPurchaseDocument, { input: same })));
+    expect(answers.map((a) => a.recordPurchase.userErrors)).toEqual(Array(5).fill([]));
+    expect(new Set(answers.map((a) => a.recordPurchase.transaction!.id)).size).toBe(1);
+    expect((await t.operator.ok(MemberHistoryDocument, { cardNumber: card, first: 5 })).member!.balance).toBe(20);
+  });
+
+  it('refuses only the purchases that are wrong among those committed together', async () => {
+    const cards = await Promise.all(Array.from({ length: 6 }, () => enrolMember(t)));
+    const inputs = [
+      input(cards[0]),
+      input('404404404404'),
+      input(cards[2], { reference: 'TOGETHER-DUP' }),
+      input(cards[3], { reference: 'TOGETHER-DUP' }),
+      input(cards[4]),
+      input(cards[5]),
+    ];
+    const answers = await Promise.all(inputs.map((item) => grocer.client.ok(RecordPurchaseDocument, { input: item })));
+    const codes = answers.map((a) => a.recordPurchase.userErrors.map((e) => e.code));
+    expect(codes[0]).toEqual([]);
+    expect(codes[1]).toEqual(['UNKNOWN_MEMBER']);
+    expect([codes[2], codes[3]].sort()).toEqual([[], ['DUPLICATE_REFERENCE']]);
+    expect(codes.slice(4)).toEqual([[], []]);
+  });
+
+  it('when a refusal escapes the bulk checks, runs each purchase of the call alone so only its own fails', async () => {
+    const purchases = t.app.services.purchases as unknown as { recordBatch: (items: unknown[]) => Promise<unknown> };
+    const spy = jest.spyOn(purchases, 'recordBatch').mockRejectedValueOnce(new BusinessError('DUPLICATE_REFERENCE', 'raced'));
+    try {
+      const cards = await Promise.all(Array.from({ length: 4 }, () => enrolMember(t)));
+      const answers = await Promise.all(cards.map((card) => grocer.client.ok(RecordPurchaseDocument, { input: input(card) })));
+      expect(answers.map((a) => [a.recordPurchase.userErrors, a.recordPurchase.pointsEarned])).toEqual(Array(4).fill([[], 20]));
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
