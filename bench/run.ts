@@ -218,8 +218,24 @@ async function main(): Promise<void> {
       });
     }
 
-    // 6. Balance and history reads.
+    // 6. Balance and history reads, and the floor under them: the cheapest GraphQL request there is
+    // (no resolver, no database) through the same HTTP server, authentication and Apollo pipeline.
     if (want('reads')) {
+      const floor = await graphqlLoad({
+        url,
+        connections: 16,
+        seconds: SECONDS,
+        token: OPERATOR_KEY,
+        body: () => JSON.stringify({ query: '{ __typename }' }),
+      });
+      rows.push({
+        name: 'floor: { __typename } over HTTP, 16 clients',
+        value: floor.requestsPerSecond,
+        unit: 'queries/s',
+        p50: floor.p50,
+        p99: floor.p99,
+        ...vsSelect(floor.requestsPerSecond),
+      });
       const reads = await graphqlLoad({
         url,
         connections: 16,
