@@ -10,7 +10,7 @@ import { startEmbeddedDatabase } from './database/embedded-database';
 import { createApolloServer } from './graphql/apollo';
 import { createServices, Services } from './graphql/context';
 import { startScheduler } from './jobs/scheduler';
-import { createHttpServer } from './server/http-server';
+import { createHttpServer, HandlersInFlight } from './server/http-server';
 
 export interface App {
   url: string;
@@ -49,7 +49,16 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     : null;
   const apollo = createApolloServer(config, log);
   await apollo.start();
-  const httpServer = createHttpServer({ config, log, apollo, services, dataSource, authenticator: new Authenticator(config, dataSource) });
+  const handlers = new HandlersInFlight();
+  const httpServer = createHttpServer({
+    config,
+    log,
+    apollo,
+    services,
+    dataSource,
+    handlers,
+    authenticator: new Authenticator(config, dataSource),
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, resolve);
@@ -66,6 +75,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
       const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_TIMEOUT_MS);
       await closed;
+      // Bounded like the connections: past the drain timeout, whatever still runs is cut off.
+      await Promise.race([handlers.drained(), new Promise((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS).unref())]);
       clearInterval(sweep);
       clearTimeout(timer);
       await apollo.stop();

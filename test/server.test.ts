@@ -1,4 +1,8 @@
+import { print } from 'graphql';
 import http from 'node:http';
+import { Client } from 'pg';
+import { RecordPurchaseDocument } from './generated/graphql';
+import { enrolMember, onboardPartner } from './support/coalition-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -92,6 +96,40 @@ describe('graceful shutdown', () => {
     await stopped;
     expect(own.dataSource.isInitialized).toBe(false);
     await expect(fetch(`${own.app.url}/health`)).rejects.toThrow();
+  });
+
+  it('commits purchases already accepted when their clients hang up during the stop, before closing the pool', async () => {
+    const own = await startTestApp();
+    const grocer = await onboardPartner(own);
+    const card = await enrolMember(own);
+    const blocker = new Client({ connectionString: own.config.databaseUrl! });
+    await blocker.connect();
+    // Hold the member's row so the purchases wait in the database and in the gathering queue.
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT 1 FROM members WHERE card_number = $1 FOR UPDATE', [card]);
+    const references = ['HANGUP-1', 'HANGUP-2', 'HANGUP-3'];
+    const aborts = references.map(() => new AbortController());
+    for (const [i, reference] of references.entries()) {
+      void fetch(`${own.app.url}/graphql`, {
+        method: 'POST',
+        signal: aborts[i].signal,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${grocer.key}` },
+        body: JSON.stringify({
+          query: print(RecordPurchaseDocument),
+          variables: { input: { cardNumber: card, amount: { amount: '1', currency: 'EUR' }, reference, idempotencyKey: reference } },
+        }),
+      }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    aborts.forEach((a) => a.abort());
+    const stopped = own.app.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    await blocker.query('COMMIT');
+    await stopped;
+    const { rows } = await blocker.query('SELECT count(*)::int AS n FROM purchases WHERE reference = ANY($1)', [references]);
+    await blocker.end();
+    await own.stop(); // drops its database
+    expect(rows[0].n).toBe(3);
   });
 });
 

@@ -11,6 +11,27 @@ import { Context, createLoaders, Services } from '../graphql/context';
 import { statementCsv } from '../settlement/settlement-export';
 import { HttpError } from './http-error';
 
+/**
+ * Request handlers still running. A handler can outlive its socket (the client hung up), so
+ * shutdown waits for these, not only for connections, before it closes the database pool:
+ * otherwise work already accepted (a purchase waiting to be committed with others) would fail.
+ */
+export class HandlersInFlight {
+  private running = 0;
+  private waiters: (() => void)[] = [];
+
+  track(handler: Promise<void>): void {
+    this.running++;
+    void handler.finally(() => {
+      if (--this.running === 0) this.waiters.splice(0).forEach((wake) => wake());
+    });
+  }
+
+  drained(): Promise<void> {
+    return this.running === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
 export interface HttpDeps {
   config: Config;
   log: Logger;
@@ -18,6 +39,7 @@ export interface HttpDeps {
   authenticator: Authenticator;
   services: Services;
   dataSource: DataSource;
+  handlers: HandlersInFlight;
 }
 
 /**
@@ -34,14 +56,16 @@ export function createHttpServer(deps: HttpDeps): http.Server {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.info({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
-    route(req, res, requestId, log, deps).catch((err: unknown) => {
-      if (err instanceof HttpError)
-        return sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] });
-      log.error({ err }, 'request failed');
-      if (!res.headersSent)
-        sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.destroy();
-    });
+    deps.handlers.track(
+      route(req, res, requestId, log, deps).catch((err: unknown) => {
+        if (err instanceof HttpError)
+          return sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] });
+        log.error({ err }, 'request failed');
+        if (!res.headersSent)
+          sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else res.destroy();
+      }),
+    );
   });
   // Slow or stalled clients must not hold sockets forever.
   server.requestTimeout = 30_000;
