@@ -162,8 +162,9 @@ export class PurchaseService {
    * escapes the bulk checks fails the call: then each purchase runs alone and only its own fails.
    */
   private async recordGathered(items: readonly PurchaseItem[]): Promise<(PurchaseOutcome | Error)[]> {
-    const seen = new Set<string>();
-    const first = items.filter((item) => !seen.has(`${item.scope}\n${item.key}`) && !!seen.add(`${item.scope}\n${item.key}`));
+    const firstByKey = new Map<string, PurchaseItem>();
+    for (const item of items) if (!firstByKey.has(`${item.scope}\n${item.key}`)) firstByKey.set(`${item.scope}\n${item.key}`, item);
+    const first = [...firstByKey.values()];
     let byItem: Record<string, Record<string, unknown>> | null = null;
     try {
       byItem = await this.recordBatch(first);
