@@ -78,7 +78,7 @@ const RECORD_PURCHASES = `
         SELECT checked.*,
                CASE WHEN checked.error IS NULL AND checked.result IS NULL
                      AND (row_number() OVER (PARTITION BY partner, reference, checked.error IS NULL ORDER BY idx) > 1
-                          OR EXISTS (SELECT 1 FROM purchases pu WHERE pu.partner_id = checked.partner AND pu.reference = checked.reference))
+                          OR checked.recorded)
                     THEN 'DUPLICATE_REFERENCE' ELSE checked.error END AS final_error
           FROM (
             SELECT x.idx, x.scope, x.partner, x.principal, x.key, decode(x.fingerprint, 'hex') AS fp, x.card, x.amount::bigint AS amount,
@@ -86,7 +86,7 @@ const RECORD_PURCHASES = `
                    (p.contract).points_per_unit, (p.contract).issuance_price_per_point AS issuance_price, p.issued_account,
                    v_coalition_plain AND p.plain AS plain, m.id AS member_id,
                    floor(x.amount::bigint / (10::numeric ^ x.digits) * (p.contract).points_per_unit) AS points,
-                   k.fingerprint IS NOT NULL AS used,
+                   k.fingerprint IS NOT NULL AS used, pu.id IS NOT NULL AS recorded,
                    CASE WHEN k.fingerprint = decode(x.fingerprint, 'hex') THEN k.result || '{"replayed": true}' END AS result,
                    CASE WHEN k.fingerprint = decode(x.fingerprint, 'hex') THEN NULL
                         WHEN k.fingerprint IS NOT NULL OR row_number() OVER (PARTITION BY x.scope, x.key ORDER BY x.idx) > 1
@@ -105,9 +105,11 @@ const RECORD_PURCHASES = `
                       FROM partners pa WHERE pa.id IN (SELECT (jsonb_array_elements(p_items)->>'partner')::bigint)) p ON p.id = x.partner
               LEFT JOIN members m ON m.card_number = x.card
               LEFT JOIN idempotency_keys k ON k.scope = x.scope AND k.key = x.key
+              -- A join, not EXISTS: the planner would hash a whole-table scan of purchases for it.
+              LEFT JOIN purchases pu ON pu.partner_id = x.partner AND pu.reference = x.reference
           ) checked
       ) final (idx, scope, partner, principal, key, fp, card, amount, currency, digits, reference, active, partner_currency, contract_id,
-               points_per_unit, issuance_price, issued_account, plain, member_id, points, used, result, checked_error, error);
+               points_per_unit, issuance_price, issued_account, plain, member_id, points, used, recorded, result, checked_error, error);
 
     IF EXISTS (SELECT 1 FROM batch WHERE plain AND error IS NULL AND result IS NULL) THEN
       PERFORM 1 FROM members WHERE id IN (SELECT member_id FROM batch WHERE plain AND error IS NULL AND result IS NULL) ORDER BY id FOR NO KEY UPDATE;

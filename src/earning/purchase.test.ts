@@ -147,9 +147,9 @@ describe('recordPurchase under concurrency (group commit)', () => {
     const purchases = t.app.services.purchases as unknown as { recordBatch: (items: unknown[]) => Promise<unknown> };
     const spy = jest.spyOn(purchases, 'recordBatch').mockRejectedValueOnce(new BusinessError('DUPLICATE_REFERENCE', 'raced'));
     try {
-      const cards = await Promise.all(Array.from({ length: 4 }, () => enrolMember(t)));
+      const cards = await Promise.all(Array.from({ length: 12 }, () => enrolMember(t)));
       const answers = await Promise.all(cards.map((card) => grocer.client.ok(RecordPurchaseDocument, { input: input(card) })));
-      expect(answers.map((a) => [a.recordPurchase.userErrors, a.recordPurchase.pointsEarned])).toEqual(Array(4).fill([[], 20]));
+      expect(answers.map((a) => [a.recordPurchase.userErrors, a.recordPurchase.pointsEarned])).toEqual(Array(12).fill([[], 20]));
       expect(spy).toHaveBeenCalled();
     } finally {
       spy.mockRestore();
