@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { Client } from 'pg';
-import { startEmbeddedDatabase } from '../src/database/embedded-database';
+import { freePort, startEmbeddedDatabase } from '../src/database/embedded-database';
+import { databaseUrl, withClient } from '../src/database/pg-admin';
 import { graphqlLoad, LoadResult } from './load';
 import { findPgbench, pgbenchCeiling } from './pgbench';
 
@@ -399,22 +398,6 @@ function procStatus(pid: number, field: string): number {
 const vmRss = (pid: number) => procStatus(pid, 'VmRSS');
 const vmHwm = (pid: number) => procStatus(pid, 'VmHWM');
 
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(baseUrl: string, name: string): string {
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 async function freshDatabase(baseUrl: string, name: string): Promise<string> {
   await dropDatabase(baseUrl, name);
   await withClient(baseUrl, (c) => c.query(`CREATE DATABASE ${name}`));
@@ -423,17 +406,6 @@ async function freshDatabase(baseUrl: string, name: string): Promise<string> {
 
 async function dropDatabase(baseUrl: string, name: string): Promise<void> {
   await withClient(baseUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitReady(url: string): Promise<void> {

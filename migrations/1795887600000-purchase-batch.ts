@@ -45,8 +45,8 @@ const RECORD_PURCHASES = `
     IF to_regclass('pg_temp.batch') IS NULL THEN
       CREATE TEMP TABLE batch (
         idx integer, scope text, partner bigint, principal text, key text, fp bytea, card text, amount bigint, currency text,
-        digits integer, reference text, partner_active boolean, partner_currency text, contract_id bigint, points_per_unit numeric,
-        issuance_price numeric, issued_account bigint, plain boolean, member_id bigint, error text, message text,
+        digits integer, reference text, partner_currency text, contract_id bigint, issuance_price numeric, issued_account bigint,
+        plain boolean, member_id bigint, error text, message text,
         result jsonb, points bigint, entry_id bigint, account_id bigint, posted boolean NOT NULL DEFAULT false
       ) ON COMMIT DELETE ROWS;
     END IF;
@@ -60,12 +60,11 @@ const RECORD_PURCHASES = `
     -- result, and its refusal, in the order the single purchase checks them, all in one pass (no
     -- join of the staging table with itself: its plan is cached per connection and must suit one
     -- item as well as a thousand).
-    INSERT INTO batch (idx, scope, partner, principal, key, fp, card, amount, currency, digits, reference, partner_active,
-                       partner_currency, contract_id, points_per_unit, issuance_price, issued_account, plain, member_id,
-                       points, result, error, message)
-    SELECT idx, scope, partner, principal, key, fp, card, amount, currency, digits, reference, active, partner_currency, contract_id,
-           points_per_unit, issuance_price, issued_account, plain, member_id, points, result, final.error,
-           CASE final.error
+    INSERT INTO batch (idx, scope, partner, principal, key, fp, card, amount, currency, digits, reference, partner_currency,
+                       contract_id, issuance_price, issued_account, plain, member_id, points, result, error, message)
+    SELECT idx, scope, partner, principal, key, fp, card, amount, currency, digits, reference, partner_currency, contract_id,
+           issuance_price, issued_account, plain, member_id, points, result, final_error,
+           CASE final_error
              WHEN 'IDEMPOTENCY_KEY_REUSED' THEN format(CASE WHEN used THEN 'Idempotency key "%s" was already used for a different request'
                                                       ELSE 'Idempotency key "%s" appears twice in the batch' END, key)
              WHEN 'NOT_ALLOWED' THEN 'This partner is not active'
@@ -82,8 +81,8 @@ const RECORD_PURCHASES = `
                     THEN 'DUPLICATE_REFERENCE' ELSE checked.error END AS final_error
           FROM (
             SELECT x.idx, x.scope, x.partner, x.principal, x.key, decode(x.fingerprint, 'hex') AS fp, x.card, x.amount::bigint AS amount,
-                   x.currency, x.digits, x.reference, p.active, p.currency AS partner_currency, (p.contract).id AS contract_id,
-                   (p.contract).points_per_unit, (p.contract).issuance_price_per_point AS issuance_price, p.issued_account,
+                   x.currency, x.digits, x.reference, p.currency AS partner_currency, (p.contract).id AS contract_id,
+                   (p.contract).issuance_price_per_point AS issuance_price, p.issued_account,
                    v_coalition_plain AND p.plain AS plain, m.id AS member_id,
                    floor(x.amount::bigint / (10::numeric ^ x.digits) * (p.contract).points_per_unit) AS points,
                    k.fingerprint IS NOT NULL AS used, pu.id IS NOT NULL AS recorded,
@@ -108,8 +107,7 @@ const RECORD_PURCHASES = `
               -- A join, not EXISTS: the planner would hash a whole-table scan of purchases for it.
               LEFT JOIN purchases pu ON pu.partner_id = x.partner AND pu.reference = x.reference
           ) checked
-      ) final (idx, scope, partner, principal, key, fp, card, amount, currency, digits, reference, active, partner_currency, contract_id,
-               points_per_unit, issuance_price, issued_account, plain, member_id, points, used, recorded, result, checked_error, error);
+      ) final;
 
     IF EXISTS (SELECT 1 FROM batch WHERE plain AND error IS NULL AND result IS NULL) THEN
       PERFORM 1 FROM members WHERE id IN (SELECT member_id FROM batch WHERE plain AND error IS NULL AND result IS NULL) ORDER BY id FOR NO KEY UPDATE;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import 'reflect-metadata';
 import { createDataSource, migrate } from '../src/database/data-source';
 import { startEmbeddedDatabase } from '../src/database/embedded-database';
-import { databaseUrl, withAdminClient } from './support/test-database';
+import { databaseUrl, withClient } from '../src/database/pg-admin';
 
 /**
  * Real PostgreSQL for the whole suite: DATABASE_URL when set, else an embedded server started
@@ -20,7 +20,7 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as { coalitionEmbedded?: { stop(): Promise<void>; dataDir: string } }).coalitionEmbedded = { stop: embedded.stop, dataDir };
     baseUrl = embedded.url;
   }
-  await withAdminClient(baseUrl, async (client) => {
+  await withClient(baseUrl, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${template} TEMPLATE template0`);
   });

@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
-import { withAdminClient } from './support/test-database';
+import { withClient } from '../src/database/pg-admin';
 
 export default async function globalTeardown(): Promise<void> {
   const baseUrl = process.env.COALITION_TEST_BASE_URL!;
   const runId = process.env.COALITION_TEST_RUN!;
-  await withAdminClient(baseUrl, async (client) => {
+  await withClient(baseUrl, async (client) => {
     // The template, and databases left by a test file that crashed before its afterAll.
     const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
       `coalition_test_${runId}_%`,

@@ -54,7 +54,8 @@ export async function startEmbeddedDatabase(dataDir: string, log: (msg: string) 
   };
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on loopback right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

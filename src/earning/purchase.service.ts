@@ -5,7 +5,7 @@ import { currencyDigits, parseMoney } from '../common/money';
 import { Slots } from '../common/slots';
 import { BusinessError, CommonErrorCode, requireIdempotencyKey, UserError } from '../common/user-error';
 import { queryRows } from '../database/data-source';
-import { callLedgerFunction, fingerprint, withRetry } from '../ledger/ledger-call';
+import { callKeyedFunction, callLedgerFunction, fingerprint, withRetry } from '../ledger/ledger-call';
 import { LedgerEntryEntity, ledgerEntryFromRow } from '../ledger/ledger-entry.entity';
 import { MemberEntity, memberFromRow } from '../member/member.entity';
 import { normalizeCardNumber } from '../member/member.service';
@@ -182,17 +182,11 @@ export class PurchaseService {
   }
 
   private async recordAlone(item: PurchaseItem): Promise<PurchaseOutcome> {
-    const r = await callLedgerFunction(
-      this.dataSource,
-      SINGLE,
-      {
-        scope: item.scope,
-        key: item.key,
-        request: { card: item.card, amount: BigInt(item.amount), currency: item.currency, reference: item.reference },
-      },
-      [item.partner, item.card, item.amount, item.currency, item.digits, item.reference, item.principal],
+    const { scope, key, partner, card, amount, currency, digits, reference, principal } = item;
+    const keyed = { scope, key, fingerprint: Buffer.from(item.fingerprint, 'hex') };
+    return outcome(
+      await callKeyedFunction(this.dataSource, SINGLE, keyed, [partner, card, amount, currency, digits, reference, principal]),
     );
-    return outcome(r);
   }
 
   async recordReturn(principal: PartnerPrincipal, input: RecordReturnInput): Promise<PurchaseOutcome> {

@@ -26,20 +26,23 @@ export async function callLedgerFunction(
   idempotency: Idempotency | undefined,
   params: unknown[],
 ): Promise<Record<string, unknown>> {
-  const fn = operation.split(':')[0];
-  const all = [
-    idempotency?.scope ?? null,
-    idempotency?.key ?? null,
-    idempotency ? fingerprint(operation, idempotency.request) : null,
-    ...params,
-  ];
+  const keyed = idempotency && { scope: idempotency.scope, key: idempotency.key, fingerprint: fingerprint(operation, idempotency.request) };
+  return callKeyedFunction(dataSource, operation.split(':')[0], keyed, params);
+}
+
+/** callLedgerFunction for a caller that already holds the request's fingerprint. */
+export async function callKeyedFunction(
+  dataSource: DataSource,
+  fn: string,
+  keyed: { scope: string; key: string; fingerprint: Buffer } | undefined,
+  params: unknown[],
+): Promise<Record<string, unknown>> {
+  const all = [keyed?.scope ?? null, keyed?.key ?? null, keyed?.fingerprint ?? null, ...params];
   const placeholders = all.map((_, i) => `$${i + 1}`).join(', ');
   // A keyed call that lost its connection is safe to repeat: if it did commit, it replays.
   const [row] = await withRetry(
     () => queryRows<{ result: Record<string, unknown> }>(dataSource, `SELECT ${fn}(${placeholders}) AS result`, all),
-    {
-      connectionLost: idempotency !== undefined,
-    },
+    { connectionLost: keyed !== undefined },
   );
   return row.result;
 }

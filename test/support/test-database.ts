@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { databaseUrl, withClient } from '../../src/database/pg-admin';
 
 /** Set by global-setup: the server to use and the migrated template each test database is cloned from. */
 export function testDatabaseEnv(): { baseUrl: string; template: string; runId: string } {
@@ -10,27 +10,11 @@ export function testDatabaseEnv(): { baseUrl: string; template: string; runId: s
   return { baseUrl, template, runId };
 }
 
-export function databaseUrl(baseUrl: string, database: string): string {
-  const url = new URL(baseUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-export async function withAdminClient<T>(baseUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A fresh database for one test file: a clone of the migrated template, or empty. */
 export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const { baseUrl, template, runId } = testDatabaseEnv();
   const name = `coalition_test_${runId}_${randomBytes(6).toString('hex')}`;
-  await withAdminClient(baseUrl, async (client) => {
+  await withClient(baseUrl, async (client) => {
     // Concurrent clones of one template can collide on its lock; a short retry settles it.
     for (let attempt = 1; ; attempt++) {
       try {
@@ -44,6 +28,6 @@ export async function createTestDatabase(opts: { empty?: boolean } = {}): Promis
   });
   return {
     url: databaseUrl(baseUrl, name),
-    drop: () => withAdminClient(baseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => withClient(baseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
