@@ -165,6 +165,49 @@ export function applyIdKeyset<Q extends SelectQuery>(
   return query.limit(window.limit + 1);
 }
 
+/** A sort key of a plain SQL list: its columns in order, each with its SQL type and literals below and above every value. */
+export interface SqlSortKey {
+  columns: { column: string; type: string; lowest: string; highest: string }[];
+  /** What the key in a cursor looks like (the columns' values joined with ":"). */
+  valid: RegExp;
+}
+
+export const idSortKey = (column: string): SqlSortKey => ({
+  columns: [{ column, type: 'bigint', lowest: '0', highest: '9223372036854775807' }],
+  valid: /^[0-9]{1,19}$/,
+});
+
+/**
+ * The keyset of applyIdKeyset for a statement sent with queryRows: `where` bounds the key by the
+ * cursors and `orderLimit` orders and limits, with parameters numbered from `$from`. Absent cursors
+ * fall back to the key's extremes rather than `$n IS NULL OR …`, so even a prepared statement's
+ * generic plan reads an index range from the cursor on instead of filtering from the start.
+ */
+export function sqlKeyset(
+  key: SqlSortKey,
+  window: PageWindow,
+  order: 'ASC' | 'DESC',
+  from: number,
+): { where: string; orderLimit: string; params: unknown[] } {
+  const width = key.columns.length;
+  const values = (cursor: string | null): (string | null)[] => {
+    if (cursor === null) return Array<null>(width).fill(null);
+    if (!key.valid.test(cursor)) throw badPage('cursor is not one returned by this list');
+    return cursor.split(':');
+  };
+  const tuple = `(${key.columns.map((c) => c.column).join(', ')})`;
+  const bound = (at: number, fallback: 'lowest' | 'highest') =>
+    `(${key.columns.map((c, i) => `coalesce($${at + i}::${c.type}, ${c[fallback]})`).join(', ')})`;
+  const ascending = order === 'ASC';
+  const [lowerAt, upperAt] = ascending ? [from, from + width] : [from + width, from];
+  const direction = ascending !== window.backward ? 'ASC' : 'DESC';
+  return {
+    where: `${tuple} > ${bound(lowerAt, 'lowest')} AND ${tuple} < ${bound(upperAt, 'highest')}`,
+    orderLimit: `ORDER BY ${key.columns.map((c) => `${c.column} ${direction}`).join(', ')} LIMIT $${from + 2 * width}`,
+    params: [...values(window.after), ...values(window.before), window.limit + 1],
+  };
+}
+
 interface SelectQuery {
   andWhere(where: string, params: Record<string, unknown>): unknown;
   orderBy(sort: string, order: 'ASC' | 'DESC'): this;
