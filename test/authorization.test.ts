@@ -33,8 +33,10 @@ const ANY: Caller[] = ['OPERATOR', 'PARTNER', 'MEMBER'];
 /** Who may call each root field: the table the API promises (see the README's roles). */
 const WHO_MAY: Record<string, Caller[]> = {
   'Query.coalitionSettings': ANY,
+  'Query.currentPartner': ANY,
   'Query.me': M,
   'Query.member': ANY,
+  'Query.members': O,
   'Query.node': ANY,
   'Query.partners': O,
   'Query.pointsLiability': O,
@@ -191,6 +193,7 @@ describe('object visibility', () => {
       Reward: { id: createReward.reward!.id, sees: ['operator', 'grocer', 'rival', 'owner', 'stranger'] },
       Redemption: { id: redeemReward.redemption!.id, sees: ['operator', 'grocer', 'owner'] },
       MilesTransfer: { id: convertPointsToMiles.milesTransfer!.id, sees: ['operator', 'rival', 'owner'] },
+      Purchase: { id: await firstPurchaseId(grocer), sees: ['operator', 'grocer'] },
       SettlementPeriod: { id: closeSettlementPeriod.period!.id, sees: ['operator', 'grocer', 'rival'] },
     };
     expect(status.vouchers).toHaveLength(1);
@@ -214,6 +217,45 @@ describe('object visibility', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+/** Who may read each field of a Partner that is its own business (anyone else: FORBIDDEN). */
+const PARTNER_FIELDS_WHO_MAY: Record<string, ('operator' | 'itself' | 'another partner' | 'member')[]> = {
+  contract: ['operator', 'itself'],
+  apiKeys: ['operator', 'itself'],
+  milesTransfers: ['operator', 'itself'],
+  purchases: ['operator', 'itself'],
+  statements: ['operator', 'itself'],
+};
+
+describe('partner self-service fields', () => {
+  it('show a partner’s own affairs to the operator and the partner itself, FORBIDDEN to others', async () => {
+    const viewers = {
+      operator: t.operator,
+      itself: grocer.client,
+      'another partner': rival.client,
+      member: t.anonymous.as(await t.memberToken(card)),
+    };
+    const wrong: string[] = [];
+    for (const [field, allowed] of Object.entries(PARTNER_FIELDS_WHO_MAY)) {
+      for (const [viewer, client] of Object.entries(viewers)) {
+        const result = await client.post({
+          query: `query ($id: ID!) { node(id: $id) { ... on Partner { ${field} { __typename } } } }`,
+          variables: { id: grocer.id },
+        });
+        const code = result.errors?.[0]?.extensions?.code;
+        const may = allowed.includes(viewer as keyof typeof viewers);
+        if (may && code !== undefined) wrong.push(`Partner.${field} refused ${viewer}: ${code}`);
+        if (!may && code !== 'FORBIDDEN') wrong.push(`Partner.${field} let ${viewer} through (${code})`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+async function firstPurchaseId(partner: TestPartner): Promise<string> {
+  const [row] = await t.dataSource.query('SELECT id FROM purchases WHERE partner_id = $1 ORDER BY id LIMIT 1', [partner.localId]);
+  return Buffer.from(`Purchase:${row.id}`).toString('base64url');
+}
 
 async function nodeIdOfMember(cardNumber: string): Promise<string> {
   const [row] = await t.dataSource.query('SELECT id FROM members WHERE card_number = $1', [cardNumber]);

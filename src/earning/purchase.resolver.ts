@@ -1,12 +1,24 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { assertActsForPartner, canActForPartner } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
+import { ConnectionShape, pageWindow, toConnection } from '../common/relay';
 import { mutationPayload } from '../common/user-error';
 import type { Context } from '../graphql/context';
 import { toTransaction } from '../ledger/transaction.types';
 import { transactionAndMember } from '../ledger/transaction.resolver';
 import { toMember } from '../member/member.types';
+import { Partner } from '../partner/partner.types';
 import { RecordPurchaseInput, RecordPurchasesInput, RecordReturnInput } from './purchase.inputs';
-import { RecordPurchasePayload, RecordPurchaseResult, RecordPurchasesPayload, RecordReturnPayload } from './purchase.types';
+import {
+  Purchase,
+  PurchaseConnection,
+  PurchasesArgs,
+  RecordPurchasePayload,
+  RecordPurchaseResult,
+  RecordPurchasesPayload,
+  RecordReturnPayload,
+  toPurchase,
+} from './purchase.types';
 
 const partnerOf = (ctx: Context) => ctx.principal as Extract<Principal, { kind: 'PARTNER' }>;
 
@@ -49,4 +61,28 @@ export class PurchaseResolver {
       return { ...(await transactionAndMember(ctx, entryId, memberId)), pointsReversed: points };
     });
   }
+}
+
+@Resolver(() => Partner)
+export class PartnerPurchasesResolver {
+  @Authorized('OPERATOR', 'PARTNER')
+  @FieldResolver(() => PurchaseConnection, {
+    description: 'Its purchases with their returns, newest first. The operator and the partner itself; anyone else gets FORBIDDEN.',
+  })
+  async purchases(
+    @Root() partner: Partner,
+    @Args(() => PurchasesArgs) args: PurchasesArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<Purchase>> {
+    assertActsForPartner(ctx.principal, partner.localId, 'purchases');
+    const window = pageWindow(args);
+    const rows = await ctx.services.purchases.listForPartner(partner.localId, args, window);
+    return toConnection(rows, window, (r) => r.id, toPurchase);
+  }
+}
+
+/** `node(id:)` for purchases: the operator and the partner that recorded it. */
+export async function purchaseNode(localId: string, ctx: Context): Promise<Purchase | null> {
+  const row = await ctx.services.purchases.find(localId);
+  return row && canActForPartner(ctx.principal, row.partner_id) ? toPurchase(row) : null;
 }

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
 import { currencyDigits, parseMoney } from '../common/money';
+import { idSortKey, PageWindow, sqlKeyset } from '../common/relay';
 import { Slots } from '../common/slots';
 import { BusinessError, CommonErrorCode, requireIdempotencyKey, UserError } from '../common/user-error';
 import { queryRows } from '../database/data-source';
@@ -11,6 +12,7 @@ import { MemberEntity, memberFromRow } from '../member/member.entity';
 import { normalizeCardNumber } from '../member/member.service';
 import { MAX_BATCH, PurchaseErrorCode } from './purchase.errors';
 import type { RecordPurchaseInput, RecordReturnInput } from './purchase.inputs';
+import type { PurchaseRow } from './purchase.types';
 
 export interface PurchaseOutcome {
   entryId: string | null;
@@ -22,6 +24,20 @@ export interface PurchaseOutcome {
 }
 
 type PartnerPrincipal = Extract<Principal, { kind: 'PARTNER' }>;
+
+/** A purchase with its member's card and its returns, in one statement however long the page. */
+const SELECT_PURCHASE = `
+  SELECT p.id, p.partner_id, p.reference, m.card_number, p.amount_minor, p.returned_minor, p.currency, p.points, p.created_at,
+         coalesce((SELECT jsonb_agg(jsonb_build_object('amount_minor', r.amount_minor::text, 'points', r.points::text,
+                                                       'created_at', r.created_at) ORDER BY r.id)
+                     FROM purchase_returns r WHERE r.purchase_id = p.id), '[]') AS returns
+    FROM purchases p JOIN members m ON m.id = p.member_id`;
+
+export interface PurchaseFilter {
+  reference?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+}
 
 /** The SQL function for one purchase; its name is also part of every purchase's request fingerprint. */
 const SINGLE = 'coalition_record_purchase';
@@ -200,5 +216,35 @@ export class PurchaseService {
       [principal.partnerId, reference, minor, currency, principalRef(principal)],
     );
     return outcome(r);
+  }
+
+  async find(id: string): Promise<PurchaseRow | null> {
+    const [row] = await queryRows<PurchaseRow>(this.dataSource, `${SELECT_PURCHASE} WHERE p.id = $1`, [id]);
+    return row ?? null;
+  }
+
+  /**
+   * A partner's purchases, newest first. Only the filters given become conditions (a handful of
+   * static statement texts), so a reference is looked up through its unique index.
+   */
+  listForPartner(partnerId: string, filter: PurchaseFilter, window: PageWindow): Promise<PurchaseRow[]> {
+    const params: unknown[] = [partnerId];
+    const conditions = ['p.partner_id = $1'];
+    const reference = filter.reference?.trim();
+    for (const [value, condition] of [
+      [reference, 'p.reference ='],
+      [filter.from, 'p.created_at >='],
+      [filter.to, 'p.created_at <'],
+    ] as const) {
+      if (value == null) continue;
+      params.push(value);
+      conditions.push(`${condition} $${params.length}`);
+    }
+    const page = sqlKeyset(idSortKey('p.id'), window, 'DESC', params.length + 1);
+    return queryRows<PurchaseRow>(
+      this.dataSource,
+      `${SELECT_PURCHASE} WHERE ${conditions.join(' AND ')} AND ${page.where} ${page.orderLimit}`,
+      [...params, ...page.params],
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { fromGlobalId, Node } from '../common/relay';
+import { purchaseNode } from '../earning/purchase.resolver';
 import { giftCardNode } from '../gift-card/gift-card.resolver';
 import { transactionNode } from '../ledger/transaction.resolver';
 import { redemptionNode, rewardNode, voucherNode } from '../reward/reward.resolver';
@@ -18,6 +19,7 @@ const nodeFetchers: Record<string, (localId: string, ctx: Context) => Promise<No
   PartnerApiKey: partnerApiKeyNode,
   Member: memberNode,
   Transaction: transactionNode,
+  Purchase: purchaseNode,
   Reward: rewardNode,
   Redemption: redemptionNode,
   Voucher: voucherNode,

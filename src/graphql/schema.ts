@@ -2,18 +2,19 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { DateTimeScalar } from '../common/scalars';
-import { PurchaseResolver } from '../earning/purchase.resolver';
+import { PartnerPurchasesResolver, PurchaseResolver } from '../earning/purchase.resolver';
 import { EngagementResolver } from '../engagement/engagement.resolver';
 import { ExpiryResolver } from '../expiry/expiry.resolver';
 import { GiftCardResolver, MemberGiftCardsResolver } from '../gift-card/gift-card.resolver';
 import { MemberTransactionsResolver, TransactionResolver } from '../ledger/transaction.resolver';
 import { MemberResolver } from '../member/member.resolver';
-import { MemberMilesResolver, MilesResolver } from '../miles/miles.resolver';
+import { MemberMilesResolver, MilesResolver, PartnerMilesResolver } from '../miles/miles.resolver';
 import { PartnerResolver } from '../partner/partner.resolver';
 import { PromotionResolver } from '../promotion/promotion.resolver';
 import { MemberRewardsResolver, RedemptionResolver, RewardResolver } from '../reward/reward.resolver';
 import { SettingsResolver } from '../settings/settings.resolver';
 import {
+  PartnerStatementsResolver,
   SettlementItemResolver,
   SettlementLineResolver,
   SettlementResolver,
@@ -30,6 +31,7 @@ export const resolvers = [
   MemberTransactionsResolver,
   TransactionResolver,
   PurchaseResolver,
+  PartnerPurchasesResolver,
   RewardResolver,
   RedemptionResolver,
   MemberRewardsResolver,
@@ -44,9 +46,11 @@ export const resolvers = [
   MemberStampCardsResolver,
   MilesResolver,
   MemberMilesResolver,
+  PartnerMilesResolver,
   SettingsResolver,
   SettlementResolver,
   SettlementStatementResolver,
+  PartnerStatementsResolver,
   SettlementLineResolver,
   SettlementItemResolver,
 ] as const;

@@ -1,11 +1,12 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { forbidden } from '../auth/auth.errors';
 import { canSeeMember } from '../auth/authorize';
+import { ConnectionShape, pageWindow, toConnection } from '../common/relay';
 import { mutationPayload } from '../common/user-error';
 import type { Context } from '../graphql/context';
 import { EnrollMemberInput } from './member.inputs';
 import { normalizeCardNumber } from './member.service';
-import { EnrollMemberPayload, Member, toMember } from './member.types';
+import { EnrollMemberPayload, Member, MemberConnection, MembersArgs, toMember } from './member.types';
 
 @Resolver(() => Member)
 export class MemberResolver {
@@ -27,6 +28,14 @@ export class MemberResolver {
     if (!canSeeMember(ctx.principal, card)) throw forbidden('A member may read only its own card');
     const entity = await ctx.services.members.findByCard(card);
     return entity && toMember(entity);
+  }
+
+  @Authorized('OPERATOR')
+  @Query(() => MemberConnection, { description: 'Operator lookup: members by card number prefix, in card-number order.' })
+  async members(@Args(() => MembersArgs) args: MembersArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Member>> {
+    const window = pageWindow(args);
+    const rows = await ctx.services.members.search(args.search ?? '', window);
+    return toConnection(rows, window, (m) => m.cardNumber, toMember);
   }
 
   @Authorized('MEMBER')

@@ -3,6 +3,7 @@ import { DataSource, Repository } from 'typeorm';
 import { queryRows } from '../database/data-source';
 import { byIdLoader } from '../database/loaders';
 import type { Principal } from '../auth/principal';
+import { PageWindow, SqlSortKey, sqlKeyset } from '../common/relay';
 import { CommonErrorCode, Validation } from '../common/user-error';
 import { MemberEntity, memberFromRow } from './member.entity';
 import { duplicateCard, unknownMember } from './member.errors';
@@ -19,6 +20,15 @@ export function normalizeCardNumber(cardNumber: string): string {
 
 const MEMBER_SELECT = `SELECT id, card_number, birth_date::text AS birth_date, referred_by, enrolled_by_partner_id, created_at,
                               points_balance, points_held FROM members`;
+
+/**
+ * Members are listed in card-number order under the "C" collation (byte order, the same on every
+ * server) through the migration's index on that expression: a prefix is then one index range.
+ */
+const CARD = 'card_number COLLATE "C"';
+/** Above every card number: cards are digits and A–Z, all below "[" in byte order. */
+const ABOVE_CARDS = "'['";
+const CARD_KEY: SqlSortKey = { columns: [{ column: CARD, type: 'text', lowest: "''", highest: ABOVE_CARDS }], valid: /^[0-9A-Z]{1,32}$/ };
 
 export class MemberService {
   private readonly members: Repository<MemberEntity>;
@@ -70,6 +80,17 @@ export class MemberService {
       normalizeCardNumber(cardNumber),
     ]);
     return rows.length > 0 ? memberFromRow(rows[0]) : null;
+  }
+
+  /** The operator's lookup: members whose card number starts with `prefix`, in card-number order. */
+  async search(prefix: string, window: PageWindow): Promise<MemberEntity[]> {
+    const page = sqlKeyset(CARD_KEY, window, 'ASC', 2);
+    const rows = await queryRows<Record<string, unknown>>(
+      this.dataSource,
+      `${MEMBER_SELECT} WHERE ${CARD} >= $1 AND ${CARD} < $1 || ${ABOVE_CARDS} AND ${page.where} ${page.orderLimit}`,
+      [normalizeCardNumber(prefix), ...page.params],
+    );
+    return rows.map(memberFromRow);
   }
 
   createLoaders(): MemberLoaders {

@@ -6,6 +6,7 @@ import {
   MeDocument,
   MemberByCardDocument,
   MemberNodeDocument,
+  MembersDocument,
 } from '../../test/generated/graphql';
 
 let t: TestApp;
@@ -139,5 +140,38 @@ describe('reading members', () => {
   it('answers me with null for a valid token whose card is not enrolled, and is for members only', async () => {
     expect((await t.anonymous.as(await t.memberToken('31313131')).ok(MeDocument)).me).toBeNull();
     expect((await t.anonymous.as(partnerKey).request(MeDocument)).errors![0].extensions!.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('members (operator lookup)', () => {
+  const cards = ['7712000001', '7712000002', '7712000010', '7713000001'];
+  beforeAll(async () => {
+    for (const cardNumber of [...cards].reverse()) await t.operator.ok(EnrollMemberDocument, { input: { cardNumber } });
+  });
+
+  it('finds members by card number prefix in card-number order, paged by cursor', async () => {
+    const prefix = await t.operator.ok(MembersDocument, { search: '7712' });
+    expect(prefix.members.edges.map((e) => e.node.cardNumber)).toEqual(cards.slice(0, 3));
+    const first = await t.operator.ok(MembersDocument, { search: ' 77 12 ', first: 2 });
+    expect(first.members.edges.map((e) => e.node.cardNumber)).toEqual(cards.slice(0, 2));
+    expect(first.members.pageInfo.hasNextPage).toBe(true);
+    const rest = await t.operator.ok(MembersDocument, { search: '7712', first: 2, after: first.members.pageInfo.endCursor });
+    expect(rest.members.edges.map((e) => e.node.cardNumber)).toEqual([cards[2]]);
+    expect(rest.members.pageInfo.hasNextPage).toBe(false);
+    const back = await t.operator.ok(MembersDocument, { search: '7712', last: 1, before: rest.members.pageInfo.startCursor });
+    expect(back.members.edges.map((e) => e.node.cardNumber)).toEqual([cards[1]]);
+    expect((await t.operator.ok(MembersDocument, { search: '7712000010' })).members.edges.map((e) => e.node.cardNumber)).toEqual([
+      cards[2],
+    ]);
+    expect((await t.operator.ok(MembersDocument, { search: '7714' })).members.edges).toEqual([]);
+  });
+
+  it('lists every member without a search, and is for the operator only', async () => {
+    const all = await t.operator.ok(MembersDocument, { first: 100 });
+    expect(all.members.edges.map((e) => e.node.cardNumber)).toEqual(expect.arrayContaining(cards));
+    const sorted = all.members.edges.map((e) => e.node.cardNumber);
+    expect(sorted).toEqual([...sorted].sort());
+    const asPartner = await t.anonymous.as(partnerKey).request(MembersDocument, { search: '77' });
+    expect(asPartner.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 });

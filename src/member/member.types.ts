@@ -1,6 +1,6 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar, PointsScalar } from '../common/scalars';
-import { Node, toGlobalId } from '../common/relay';
+import { ConnectionArgs, ConnectionType, Node, toGlobalId } from '../common/relay';
 import { UserError } from '../common/user-error';
 import { MemberEntity } from './member.entity';
 
@@ -32,4 +32,12 @@ export function toMember(entity: MemberEntity): Member {
 export class EnrollMemberPayload {
   @Field(() => Member, { nullable: true }) member!: Member | null;
   @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+export const MemberConnection = ConnectionType(Member, 'Member');
+
+@ArgsType()
+export class MembersArgs extends ConnectionArgs {
+  @Field(() => String, { nullable: true, description: 'A card number or its beginning (spaces and case ignored); omitted: every member.' })
+  search?: string | null;
 }

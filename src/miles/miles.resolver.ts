@@ -1,6 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { canActForPartner, canSeeMember } from '../auth/authorize';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { assertActsForPartner, canActForPartner, canSeeMember } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
+import { ConnectionShape, pageWindow, toConnection } from '../common/relay';
 import { mutationPayload } from '../common/user-error';
 import type { Context } from '../graphql/context';
 import { Member, toMember } from '../member/member.types';
@@ -9,7 +10,9 @@ import {
   ConvertMilesToPointsInput,
   ConvertPointsToMilesInput,
   MilesTransfer,
+  MilesTransferConnection,
   MilesTransferPayload,
+  MilesTransfersArgs,
   MilesTransferRow,
   ResolveMilesTransferInput,
   SetMilesRatioInput,
@@ -95,6 +98,24 @@ export class MemberMilesResolver {
   async milesTransfers(@Root() member: Member, @Ctx() ctx: Context): Promise<MilesTransfer[]> {
     const airline = ctx.principal?.kind === 'PARTNER' ? ctx.principal.partnerId : null;
     return (await ctx.services.miles.listForMember(member.localId, airline)).map(toMilesTransfer);
+  }
+}
+
+@Resolver(() => Partner)
+export class PartnerMilesResolver {
+  @Authorized('OPERATOR', 'PARTNER')
+  @FieldResolver(() => MilesTransferConnection, {
+    description: "An airline's transfers, oldest first. The operator and the airline itself; anyone else gets FORBIDDEN.",
+  })
+  async milesTransfers(
+    @Root() partner: Partner,
+    @Args(() => MilesTransfersArgs) args: MilesTransfersArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<MilesTransfer>> {
+    assertActsForPartner(ctx.principal, partner.localId, 'miles transfers');
+    const window = pageWindow(args);
+    const rows = await ctx.services.miles.listForAirline(partner.localId, args.status ?? null, window);
+    return toConnection(rows, window, (r) => r.id, toMilesTransfer);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
 import { compareDecimal, decimalScale } from '../common/decimal';
-import { localIdOf } from '../common/relay';
+import { idSortKey, localIdOf, PageWindow, sqlKeyset } from '../common/relay';
 import { BusinessError, CommonErrorCode, requireIdempotencyKey, Validation } from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { callLedgerFunction } from '../ledger/ledger-call';
@@ -11,13 +11,36 @@ import type {
   ConvertMilesToPointsInput,
   ConvertPointsToMilesInput,
   MilesTransferRow,
+  MilesTransferStatus,
   ResolveMilesTransferInput,
   SetMilesRatioInput,
 } from './miles.types';
 
 type PartnerPrincipal = Extract<Principal, { kind: 'PARTNER' }>;
 
-const SELECT_TRANSFER = `SELECT t.*, h.status AS hold_status FROM miles_transfers t LEFT JOIN point_holds h ON h.id = t.hold_id`;
+/**
+ * A transfer's status comes from its hold (inbound transfers have none). A pending hold past its
+ * expiry is EXPIRED already: the airline can no longer confirm it, the sweep just has not returned the points yet.
+ */
+const SELECT_TRANSFER = `
+  SELECT t.*, CASE WHEN t.hold_id IS NULL THEN 'COMPLETED'
+                   WHEN h.status = 'PENDING' AND h.expires_at <= now() THEN 'EXPIRED'
+                   WHEN h.status = 'CAPTURED' THEN 'CONFIRMED'
+                   WHEN h.status = 'VOIDED' THEN 'REJECTED'
+                   ELSE h.status END AS status
+    FROM miles_transfers t LEFT JOIN point_holds h ON h.id = t.hold_id`;
+
+/**
+ * The same derivation as conditions on the hold the planner can use: PENDING (the few an airline
+ * still has to answer among all it ever had) starts from the partial index of pending holds.
+ */
+const STATUS_FILTER: Record<MilesTransferStatus, string> = {
+  PENDING: `h.partner_id = t.airline_id AND h.status = 'PENDING' AND h.expires_at > now()`,
+  CONFIRMED: `h.status = 'CAPTURED'`,
+  REJECTED: `h.status = 'VOIDED'`,
+  EXPIRED: `(h.status = 'EXPIRED' OR (h.status = 'PENDING' AND h.expires_at <= now()))`,
+  COMPLETED: `t.hold_id IS NULL`,
+};
 
 /** Airline miles: effective-dated asymmetric ratios, two-phase outbound transfers, inbound conversion. */
 export class MilesService {
@@ -123,6 +146,16 @@ export class MilesService {
       this.dataSource,
       `${SELECT_TRANSFER} WHERE t.member_id = $1 AND ($2::bigint IS NULL OR t.airline_id = $2) ORDER BY t.id DESC LIMIT 100`,
       [memberId, airlineId],
+    );
+  }
+
+  /** An airline's transfers, oldest first, optionally of one status. */
+  listForAirline(airlineId: string, status: MilesTransferStatus | null, window: PageWindow): Promise<MilesTransferRow[]> {
+    const page = sqlKeyset(idSortKey('t.id'), window, 'ASC', 2);
+    return queryRows<MilesTransferRow>(
+      this.dataSource,
+      `${SELECT_TRANSFER} WHERE t.airline_id = $1 AND ${status ? STATUS_FILTER[status] : 'true'} AND ${page.where} ${page.orderLimit}`,
+      [airlineId, ...page.params],
     );
   }
 }

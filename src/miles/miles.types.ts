@@ -1,5 +1,5 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { Node, toGlobalId } from '../common/relay';
+import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionArgs, ConnectionType, Node, toGlobalId } from '../common/relay';
 import { DateTimeScalar, DecimalScalar, PointsScalar } from '../common/scalars';
 import { UserError } from '../common/user-error';
 import { Member } from '../member/member.types';
@@ -22,7 +22,10 @@ registerEnumType(MilesTransferStatus, {
     PENDING: { description: 'Points held, waiting for the airline.' },
     CONFIRMED: { description: 'The airline credited the miles; the points are gone.' },
     REJECTED: { description: 'The airline refused; the points came back.' },
-    EXPIRED: { description: 'The airline did not answer in time; the points came back.' },
+    EXPIRED: {
+      description:
+        'The airline did not answer in time: it can no longer confirm, and the points come back (at once, or at the next hold sweep).',
+    },
     COMPLETED: { description: 'Miles converted into points (inbound).' },
   },
 });
@@ -48,13 +51,11 @@ export interface MilesTransferRow {
   direction: MilesDirection;
   points: string;
   miles: string;
-  hold_status: string | null;
+  status: MilesTransferStatus;
   frequent_flyer_number: string | null;
   airline_reference: string | null;
   created_at: Date;
 }
-
-const STATUS: Record<string, MilesTransferStatus> = { PENDING: 'PENDING', CAPTURED: 'CONFIRMED', VOIDED: 'REJECTED', EXPIRED: 'EXPIRED' };
 
 export function toMilesTransfer(r: MilesTransferRow): MilesTransfer {
   return Object.assign(new MilesTransfer(), {
@@ -62,13 +63,21 @@ export function toMilesTransfer(r: MilesTransferRow): MilesTransfer {
     direction: r.direction,
     points: BigInt(r.points),
     miles: BigInt(r.miles),
-    status: r.hold_status ? STATUS[r.hold_status] : 'COMPLETED',
+    status: r.status,
     frequentFlyerNumber: r.frequent_flyer_number,
     airlineReference: r.airline_reference,
     createdAt: r.created_at,
     airlineId: r.airline_id,
     memberId: r.member_id,
   });
+}
+
+export const MilesTransferConnection = ConnectionType(MilesTransfer, 'MilesTransfer');
+
+@ArgsType()
+export class MilesTransfersArgs extends ConnectionArgs {
+  @Field(() => MilesTransferStatus, { nullable: true, description: 'PENDING: what the airline still has to confirm or reject.' })
+  status?: MilesTransferStatus | null;
 }
 
 @InputType()

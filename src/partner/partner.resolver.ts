@@ -114,6 +114,17 @@ export class PartnerResolver {
     }));
   }
 
+  @Authorized()
+  @Query(() => Partner, {
+    nullable: true,
+    description: 'The partner whose API key made the call ("who am I"); null for the operator and members.',
+  })
+  async currentPartner(@Ctx() ctx: Context): Promise<Partner | null> {
+    if (ctx.principal?.kind !== 'PARTNER') return null;
+    const partner = await ctx.loaders.partner.load(ctx.principal.partnerId);
+    return partner && toPartner(partner);
+  }
+
   @Authorized('OPERATOR')
   @Query(() => PartnerConnection, { description: 'All partners, oldest first.' })
   async partners(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context): Promise<ConnectionShape<Partner>> {

@@ -31,6 +31,7 @@ import {
   SettlementPeriod,
   SettlementPeriodConnection,
   SettlementStatement,
+  SettlementStatementConnection,
 } from './settlement.types';
 
 export const toPeriod = (r: PeriodRow): SettlementPeriod =>
@@ -67,6 +68,7 @@ const toStatement = (r: StatementRow): SettlementStatement =>
     currency: r.currency,
     partnerId: r.partner_id,
     periodId: r.period_id,
+    periodRow: { ...r, id: r.period_id },
     lines: r.lines.map((l) =>
       Object.assign(new SettlementLine(), {
         kind: l.kind,
@@ -246,9 +248,33 @@ export class SettlementResolver {
 
 @Resolver(() => SettlementStatement)
 export class SettlementStatementResolver {
+  @FieldResolver(() => SettlementPeriod)
+  period(@Root() statement: SettlementStatement): SettlementPeriod {
+    return toPeriod(statement.periodRow);
+  }
+
   @FieldResolver(() => Partner)
   async partner(@Root() statement: SettlementStatement, @Ctx() ctx: Context): Promise<Partner> {
     return toPartner((await ctx.loaders.partner.load(statement.partnerId))!);
+  }
+}
+
+@Resolver(() => Partner)
+export class PartnerStatementsResolver {
+  @Authorized('OPERATOR', 'PARTNER')
+  @FieldResolver(() => SettlementStatementConnection, {
+    description:
+      'Its statements across closed periods, newest period first. The operator and the partner itself; anyone else gets FORBIDDEN.',
+  })
+  async statements(
+    @Root() partner: Partner,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<SettlementStatement>> {
+    assertActsForPartner(ctx.principal, partner.localId, 'statements');
+    const window = pageWindow(args);
+    const rows = await ctx.services.settlement.statementsOfPartner(partner.localId, window);
+    return toConnection(rows, window, (r) => `${r.period_id}:${r.currency}`, toStatement);
   }
 }
 

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
 import { compareDecimal, decimalScale } from '../common/decimal';
 import { parseMoney, requireCurrency } from '../common/money';
-import { localIdOf, PageWindow } from '../common/relay';
+import { localIdOf, PageWindow, SqlSortKey, sqlKeyset } from '../common/relay';
 import { BusinessError, CommonErrorCode, requireIdempotencyKey, Validation } from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { callLedgerFunction, withRetry } from '../ledger/ledger-call';
@@ -23,7 +23,8 @@ export interface PeriodRow {
   base_currency: string | null;
 }
 
-export interface StatementRow {
+/** A statement with its period's columns (`period_id` is the period's id). */
+export interface StatementRow extends Omit<PeriodRow, 'id'> {
   period_id: string;
   partner_id: string;
   currency: string;
@@ -71,9 +72,20 @@ const STATEMENTS = `
   SELECT s.period_id, s.partner_id, s.currency, s.opening_minor, s.net_minor,
          coalesce((SELECT jsonb_agg(jsonb_build_object('kind', l.kind, 'quantity', l.quantity::text, 'amount', l.amount_minor::text) ORDER BY l.kind)
                      FROM settlement_lines l WHERE (l.period_id, l.partner_id, l.currency) = (s.period_id, s.partner_id, s.currency)), '[]') AS lines,
-         i.id AS instruction_id, i.amount_minor AS instruction_amount, i.status, i.payment_reference
+         i.id AS instruction_id, i.amount_minor AS instruction_amount, i.status, i.payment_reference,
+         p.period_start, p.period_end, p.closed_at, p.base_currency
     FROM settlement_statements s
+    JOIN settlement_periods p ON p.id = s.period_id
     LEFT JOIN payment_instructions i ON (i.period_id, i.partner_id, i.currency) = (s.period_id, s.partner_id, s.currency)`;
+
+/** A partner's statements are keyed by period and currency (several currencies may settle in one period). */
+const STATEMENT_KEY: SqlSortKey = {
+  columns: [
+    { column: 's.period_id', type: 'bigint', lowest: '0', highest: '9223372036854775807' },
+    { column: 's.currency', type: 'bpchar', lowest: "''", highest: "'~'" },
+  ],
+  valid: /^[0-9]{1,19}:[A-Z]{3}$/,
+};
 
 /** Periods, statements, netting and corrections; the close itself is the SQL function settlement_close. */
 export class SettlementService {
@@ -136,6 +148,15 @@ export class SettlementService {
       `${STATEMENTS} WHERE s.period_id = $1 AND ($2::bigint IS NULL OR s.partner_id = $2) ORDER BY s.partner_id, s.currency`,
       [periodId, partnerId],
     );
+  }
+
+  /** One partner's statements across closed periods, newest period first. */
+  statementsOfPartner(partnerId: string, window: PageWindow): Promise<StatementRow[]> {
+    const page = sqlKeyset(STATEMENT_KEY, window, 'DESC', 2);
+    return queryRows<StatementRow>(this.dataSource, `${STATEMENTS} WHERE s.partner_id = $1 AND ${page.where} ${page.orderLimit}`, [
+      partnerId,
+      ...page.params,
+    ]);
   }
 
   /** The operator's margin per currency: the balancing amount, so that the nets and it sum to zero. */

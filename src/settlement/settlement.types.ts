@@ -3,6 +3,7 @@ import { Money, MoneyInput } from '../common/money';
 import { ConnectionType, Node } from '../common/relay';
 import { DateTimeScalar, DecimalScalar, PointsScalar } from '../common/scalars';
 import { UserError } from '../common/user-error';
+import type { PeriodRow } from './settlement.service';
 
 export const SettlementLineKind = {
   ISSUANCE: 'ISSUANCE',
@@ -92,6 +93,8 @@ export class SettlementStatement {
   paymentInstruction!: PaymentInstruction | null;
   partnerId!: string;
   periodId!: string;
+  /** Its period's row, read with the statement; the `period` field resolves from it. */
+  periodRow!: PeriodRow;
 }
 
 @ObjectType('ConsolidatedNet', { description: "A partner's net in the period's base currency, at the rates locked at close." })
@@ -112,6 +115,7 @@ export class SettlementPeriod implements Node {
 }
 
 export const SettlementPeriodConnection = ConnectionType(SettlementPeriod, 'SettlementPeriod');
+export const SettlementStatementConnection = ConnectionType(SettlementStatement, 'SettlementStatement');
 
 @InputType()
 export class FxRateInput {
