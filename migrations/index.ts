@@ -5,6 +5,7 @@ import { Settlement1795880400000 } from './1795880400000-settlement';
 import { LedgerSeals1795884000000 } from './1795884000000-ledger-seals';
 import { PurchaseBatch1795887600000 } from './1795887600000-purchase-batch';
 import { SelfServiceReads1795898400000 } from './1795898400000-self-service-reads';
+import { PartnerEvents1795902000000 } from './1795902000000-partner-events';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   LedgerSeals1795884000000,
   PurchaseBatch1795887600000,
   SelfServiceReads1795898400000,
+  PartnerEvents1795902000000,
 ];

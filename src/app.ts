@@ -11,6 +11,7 @@ import { createApolloServer } from './graphql/apollo';
 import { createServices, Services } from './graphql/context';
 import { startScheduler } from './jobs/scheduler';
 import { createHttpServer, HandlersInFlight } from './server/http-server';
+import { WebhookDispatcher } from './webhook/webhook.dispatcher';
 
 export interface App {
   url: string;
@@ -37,7 +38,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     throw err;
   }
 
-  const services = createServices(dataSource);
+  const services = createServices(dataSource, { strictUrls: config.webhooks.strict });
   const scheduler = config.jobs
     ? await startScheduler(
         config.databaseUrl ?? embedded!.url,
@@ -47,6 +48,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         log,
       )
     : null;
+  const webhooks = config.webhooks.deliver ? new WebhookDispatcher(dataSource, config.webhooks, log) : null;
+  webhooks?.start();
   const apollo = createApolloServer(config, log);
   await apollo.start();
   const handlers = new HandlersInFlight();
@@ -81,6 +84,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       clearTimeout(timer);
       await apollo.stop();
       await scheduler?.stop();
+      await webhooks?.stop();
       await dataSource.destroy();
       await embedded?.stop();
       log.info('stopped');

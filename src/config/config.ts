@@ -24,6 +24,20 @@ export interface Config {
   settlementCadence: 'daily' | 'monthly' | 'off';
   /** Value-moving mutations a second per caller. */
   rateLimitPerSecond: number;
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Run the delivery worker in this process (any number of processes may). */
+  deliver: boolean;
+  /** One attempt's limit, connect to last byte. */
+  timeoutMs: number;
+  /** Delay before each retry (jittered ±20 %); after the last one fails the delivery is FAILED. */
+  retryDelaysMs: number[];
+  /** How often an idle worker looks for due deliveries. */
+  pollMs: number;
+  /** Production: https only and never a private, loopback or link-local address. */
+  strict: boolean;
 }
 
 export class ConfigError extends Error {
@@ -34,6 +48,18 @@ export class ConfigError extends Error {
 }
 
 const MIN_SECRET_LENGTH = 32;
+
+/** About a day of retries after the first attempt: the first within 10 s, then growing. */
+const DEFAULT_RETRY_SCHEDULE = '5s,1m,5m,30m,2h,5h,10h,10h';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "5s,1m" → [5000, 60000]; null when any part is not a whole number with ms, s, m or h. */
+export function parseDurations(value: string): number[] | null {
+  const parts = value.split(',').map((part) => /^\s*([0-9]{1,7})(ms|s|m|h)\s*$/.exec(part));
+  if (parts.some((m) => m === null)) return null;
+  return parts.map((m) => Number(m![1]) * UNIT_MS[m![2]]);
+}
 
 const schema = z.object({
   NODE_ENV: z
@@ -89,6 +115,19 @@ const schema = z.object({
     .int('COALITION_RATE_LIMIT must be a whole number')
     .min(1, 'COALITION_RATE_LIMIT must be at least 1')
     .default(1000),
+  COALITION_WEBHOOKS: z.enum(['on', 'off'], { error: 'COALITION_WEBHOOKS must be on or off' }).default('on'),
+  COALITION_WEBHOOK_TIMEOUT: z
+    .string()
+    .refine((v) => parseDurations(v)?.length === 1, 'COALITION_WEBHOOK_TIMEOUT must be one duration such as 10s or 500ms')
+    .default('10s'),
+  COALITION_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .refine((v) => parseDurations(v) !== null, 'COALITION_WEBHOOK_RETRY_SCHEDULE must be durations separated by commas, e.g. 5s,1m,5m')
+    .default(DEFAULT_RETRY_SCHEDULE),
+  COALITION_WEBHOOK_POLL: z
+    .string()
+    .refine((v) => parseDurations(v)?.length === 1, 'COALITION_WEBHOOK_POLL must be one duration such as 500ms')
+    .default('500ms'),
 });
 
 function isPostgresUrl(value: string): boolean {
@@ -144,6 +183,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: e.COALITION_JOBS === 'on',
     settlementCadence: e.COALITION_SETTLEMENT_CADENCE,
     rateLimitPerSecond: e.COALITION_RATE_LIMIT,
+    webhooks: {
+      deliver: e.COALITION_WEBHOOKS === 'on',
+      timeoutMs: parseDurations(e.COALITION_WEBHOOK_TIMEOUT)![0],
+      retryDelaysMs: parseDurations(e.COALITION_WEBHOOK_RETRY_SCHEDULE)!,
+      pollMs: parseDurations(e.COALITION_WEBHOOK_POLL)![0],
+      strict: e.NODE_ENV === 'production',
+    },
   };
 }
 

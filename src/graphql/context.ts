@@ -15,6 +15,7 @@ import { SettingsService } from '../settings/settings.service';
 import { SettlementService } from '../settlement/settlement.service';
 import { StampCardService } from '../stamp-card/stamp-card.service';
 import { TierService } from '../tier/tier.service';
+import { WebhookService } from '../webhook/webhook.service';
 
 /** One instance of each service for the life of the server. */
 export interface Services {
@@ -32,9 +33,11 @@ export interface Services {
   miles: MilesService;
   settings: SettingsService;
   settlement: SettlementService;
+  webhooks: WebhookService;
 }
 
-export function createServices(dataSource: DataSource): Services {
+/** strictUrls: production's webhook URL rules (see src/webhook/webhook-url.ts). */
+export function createServices(dataSource: DataSource, { strictUrls = true }: { strictUrls?: boolean } = {}): Services {
   return {
     partners: new PartnerService(dataSource),
     members: new MemberService(dataSource),
@@ -50,6 +53,7 @@ export function createServices(dataSource: DataSource): Services {
     miles: new MilesService(dataSource),
     settings: new SettingsService(dataSource),
     settlement: new SettlementService(dataSource),
+    webhooks: new WebhookService(dataSource, strictUrls),
   };
 }
 

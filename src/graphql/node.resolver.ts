@@ -8,6 +8,7 @@ import { paymentInstructionNode, settlementPeriodNode } from '../settlement/sett
 import { memberNode } from '../member/member.resolver';
 import { milesTransferNode } from '../miles/miles.resolver';
 import { partnerApiKeyNode, partnerNode } from '../partner/partner.resolver';
+import { webhookEndpointNode } from '../webhook/webhook.resolver';
 import type { Context } from './context';
 
 /**
@@ -27,6 +28,7 @@ const nodeFetchers: Record<string, (localId: string, ctx: Context) => Promise<No
   MilesTransfer: milesTransferNode,
   SettlementPeriod: settlementPeriodNode,
   PaymentInstruction: paymentInstructionNode,
+  WebhookEndpoint: webhookEndpointNode,
 };
 
 @Resolver()

@@ -22,6 +22,7 @@ import {
 } from '../settlement/settlement.resolver';
 import { MemberStampCardsResolver, StampCardResolver } from '../stamp-card/stamp-card.resolver';
 import { MemberTierResolver, TierResolver } from '../tier/tier.resolver';
+import { PartnerWebhooksResolver, WebhookResolver } from '../webhook/webhook.resolver';
 import { NodeResolver } from './node.resolver';
 
 export const resolvers = [
@@ -53,6 +54,8 @@ export const resolvers = [
   PartnerStatementsResolver,
   SettlementLineResolver,
   SettlementItemResolver,
+  WebhookResolver,
+  PartnerWebhooksResolver,
 ] as const;
 
 let built: GraphQLSchema | null = null;

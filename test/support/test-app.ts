@@ -80,6 +80,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     COALITION_MEMBER_JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     COALITION_JOBS: 'off',
+    COALITION_WEBHOOKS: 'off',
     ...env,
   });
   const app = await startApp(config, createLogger(config.logLevel));
