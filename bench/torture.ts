@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { auditLedger, LedgerViolation } from '../src/ledger/ledger-audit';
+import { auditEvents } from '../src/webhook/webhook-audit';
 
 /**
  * The torture workload: concurrent clients run a random mix of value-moving operations against a
@@ -366,6 +367,8 @@ export async function runTorture(o: TortureOptions): Promise<TortureReport> {
   compare('settlement items closed in no period', 0, Number(ledger.unsettled));
   compare('holds left pending', 0, Number(ledger.pending));
   compare('duplicate purchase references', 0, Number(ledger.duplicates));
+  // Every effect has exactly its event, for the partner concerned, even across killed backends.
+  report.mismatches.push(...(await auditEvents(o.dataSource)));
   report.readyAfter = (await fetch(`${o.url}/ready`)).ok;
   return report;
 }

@@ -16,6 +16,7 @@ import {
   CloseSettlementPeriodDocument,
   ConvertPointsToMilesDocument,
   CreateRewardDocument,
+  CreateWebhookEndpointDocument,
   MemberStatusDocument,
   PartnerContractDocument,
   RecordPurchaseDocument,
@@ -80,6 +81,12 @@ const WHO_MAY: Record<string, Caller[]> = {
   'Mutation.submitSurvey': M,
   'Mutation.updateCoalitionSettings': O,
   'Mutation.useVoucher': P,
+  'Mutation.createWebhookEndpoint': P,
+  'Mutation.updateWebhookEndpoint': OP,
+  'Mutation.rotateWebhookEndpointSecret': OP,
+  'Mutation.deleteWebhookEndpoint': OP,
+  'Mutation.sendWebhookTestEvent': OP,
+  'Mutation.replayWebhookDeliveries': OP,
 };
 
 let t: TestApp;
@@ -185,6 +192,7 @@ describe('object visibility', () => {
     const { closeSettlementPeriod } = await t.operator.ok(CloseSettlementPeriodDocument, {
       input: { periodEnd: new Date().toISOString() },
     });
+    const { createWebhookEndpoint } = await grocer.client.ok(CreateWebhookEndpointDocument, { input: { url: 'http://127.0.0.1:9/hook' } });
     const status = (await owner.ok(MemberStatusDocument, { cardNumber: card })).member!;
     const ids: Record<string, { id: string; sees: string[] }> = {
       Partner: { id: grocer.id, sees: ['operator', 'grocer', 'rival', 'owner', 'stranger'] },
@@ -195,6 +203,7 @@ describe('object visibility', () => {
       MilesTransfer: { id: convertPointsToMiles.milesTransfer!.id, sees: ['operator', 'rival', 'owner'] },
       Purchase: { id: await firstPurchaseId(grocer), sees: ['operator', 'grocer'] },
       SettlementPeriod: { id: closeSettlementPeriod.period!.id, sees: ['operator', 'grocer', 'rival'] },
+      WebhookEndpoint: { id: createWebhookEndpoint.webhookEndpoint!.id, sees: ['operator', 'grocer'] },
     };
     expect(status.vouchers).toHaveLength(1);
     const viewers: Record<string, GraphQLClient> = {
@@ -225,6 +234,7 @@ const PARTNER_FIELDS_WHO_MAY: Record<string, ('operator' | 'itself' | 'another p
   milesTransfers: ['operator', 'itself'],
   purchases: ['operator', 'itself'],
   statements: ['operator', 'itself'],
+  webhookEndpoints: ['operator', 'itself'],
 };
 
 describe('partner self-service fields', () => {
