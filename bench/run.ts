@@ -17,7 +17,7 @@ const PARTNERS = 100;
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
 const CLOSE_ITEMS = Number(process.env.BENCH_CLOSE_ITEMS ?? 1_000_000);
 const root = path.join(__dirname, '..', '..');
-/** BENCH_ONLY=purchase,batch,reads,redeem,close runs those sections (plus the ceiling unless BENCH_CEILING=off). */
+/** BENCH_ONLY=purchase,batch,events,reads,redeem,close runs those sections (plus the ceiling unless BENCH_CEILING=off). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const want = (section: string) => !ONLY || ONLY.has(section);
 
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
         HOST: '127.0.0.1',
         COALITION_OPERATOR_KEY: OPERATOR_KEY,
         COALITION_JOBS: 'off',
+        COALITION_WEBHOOKS: 'off',
         // One busy partner's gateway sends well over the default 1,000 value-moving requests a second.
         COALITION_RATE_LIMIT: '1000000',
         LOG_LEVEL: 'warn',
@@ -139,6 +140,21 @@ async function main(): Promise<void> {
           },
         },
       });
+    const batchBody = (i: number, tag: string) =>
+      JSON.stringify({
+        query:
+          'mutation ($input: RecordPurchasesInput!) { recordPurchases(input: $input) { results { pointsEarned } userErrors { code } } }',
+        variables: {
+          input: {
+            purchases: Array.from({ length: 1000 }, (_, j) => ({
+              cardNumber: card(i * 1000 + j + 7),
+              amount: { amount: '5.00', currency: 'EUR' },
+              reference: `${tag}-${i}-${j}`,
+              idempotencyKey: `${tag}-${i}-${j}`,
+            })),
+          },
+        },
+      });
     let failures = 0;
     let firstFailure: string | undefined;
     const unexpected = (body: string) => {
@@ -191,21 +207,7 @@ async function main(): Promise<void> {
         connections: 4,
         seconds: SECONDS,
         token: (i) => partners[i % PARTNERS].key,
-        body: (i) =>
-          JSON.stringify({
-            query:
-              'mutation ($input: RecordPurchasesInput!) { recordPurchases(input: $input) { results { pointsEarned } userErrors { code } } }',
-            variables: {
-              input: {
-                purchases: Array.from({ length: 1000 }, (_, j) => ({
-                  cardNumber: card(i * 1000 + j + 7),
-                  amount: { amount: '5.00', currency: 'EUR' },
-                  reference: `batch-${i}-${j}`,
-                  idempotencyKey: `batch-${i}-${j}`,
-                })),
-              },
-            },
-          }),
+        body: (i) => batchBody(i, 'batch'),
       });
       rows.push({
         name: 'recordPurchases, batches of 1,000, 4 clients',
@@ -215,6 +217,63 @@ async function main(): Promise<void> {
         p99: batch.p99,
         ...vsTpcb(batch.requestsPerSecond * 1000),
       });
+    }
+
+    // 5b. What partner events cost the write path: the same loads with the event triggers on and
+    // off, in the order on, off, off, on so that drift over the run cancels out. Every partner has
+    // an endpoint, so each purchase also writes its delivery row; sending is the dispatcher's work,
+    // off the write path (this server runs with COALITION_WEBHOOKS=off).
+    if (want('events')) {
+      const triggers = await withClient(benchUrl, async (c) => {
+        await c.query(
+          `INSERT INTO webhook_endpoints (partner_id, url, secret) SELECT id, 'https://hooks.invalid/bench', 'whsec_' || md5(id::text) FROM partners`,
+        );
+        return (
+          await c.query<{ tgname: string; relname: string }>(
+            `SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE '%\\_event\\_%'`,
+          )
+        ).rows;
+      });
+      const setEvents = (on: boolean) =>
+        withClient(benchUrl, async (c) => {
+          for (const t of triggers) await c.query(`ALTER TABLE ${t.relname} ${on ? 'ENABLE' : 'DISABLE'} TRIGGER ${t.tgname}`);
+        });
+      const measure = { single: { on: [] as number[], off: [] as number[] }, batch: { on: [] as number[], off: [] as number[] } };
+      let round = 0;
+      for (const on of [true, false, false, true]) {
+        await setEvents(on);
+        const state = on ? 'on' : 'off';
+        const single = await graphqlLoad({
+          url,
+          connections: 16,
+          seconds: SECONDS,
+          token: (i) => partners[i % PARTNERS].key,
+          body: (i) => purchase(i, `ev${round}`),
+          check: noUserErrors,
+        });
+        measure.single[state].push(single.requestsPerSecond);
+        const batch = await graphqlLoad({
+          url,
+          connections: 4,
+          seconds: SECONDS,
+          token: (i) => partners[i % PARTNERS].key,
+          body: (i) => batchBody(i, `ev${round}`),
+        });
+        measure.batch[state].push(batch.requestsPerSecond * 1000);
+        round++;
+      }
+      await setEvents(true);
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      for (const [what, m] of [
+        ['recordPurchase, 16 clients', measure.single],
+        ['recordPurchases, batches of 1,000, 4 clients', measure.batch],
+      ] as const) {
+        const off = mean(m.off);
+        const on = mean(m.on);
+        rows.push({ name: `${what}, events off`, value: off, unit: 'purchases/s', note: m.off.map(Math.round).join(', ') });
+        rows.push({ name: `${what}, events on`, value: on, unit: 'purchases/s', note: m.on.map(Math.round).join(', ') });
+        rows.push({ name: `${what}: write-path cost of events`, value: (1 - on / off) * 100, unit: '%', note: 'target ≤ 5 %' });
+      }
     }
 
     // 6. Balance and history reads, and the floor under them: the cheapest GraphQL request there is
@@ -382,7 +441,7 @@ async function main(): Promise<void> {
 
 function print(rows: Row[]): void {
   const fmt = (v: number, unit: string) =>
-    unit === 'ratio' ? v.toFixed(2) : unit === 's' ? v.toFixed(2) : Math.round(v).toLocaleString('en');
+    unit === 'ratio' || unit === 's' ? v.toFixed(2) : unit === '%' ? v.toFixed(1) : Math.round(v).toLocaleString('en');
   console.log('\n| measurement | value | unit | vs pgbench | p50 ms | p99 ms | note |');
   console.log('|---|---:|---|---:|---:|---:|---|');
   for (const r of rows) {

@@ -1,80 +1,31 @@
 /**
  * The events invariant, checked independently of the triggers that write them: every effect has
- * exactly one event of its type, for the partner it concerns, with the same key and amount, and
- * no event exists without its effect. Each check compares two multisets of (partner, key, value)
- * in both directions, set-based.
+ * exactly one event of its type for each partner it concerns, and no event exists without its
+ * effect. Both directions, set-based, over (partner, type, source row).
  */
-const CHECKS: { type: string; facts: string; event: string }[] = [
-  {
-    type: 'purchase.recorded',
-    facts: `SELECT partner_id, coalition_global_id('Purchase', id), points::text FROM purchases`,
-    event: `data->>'purchaseId', data->>'points'`,
-  },
-  {
-    type: 'purchase.returned',
-    facts: `SELECT p.partner_id, coalition_global_id('Purchase', p.id), r.points::text FROM purchase_returns r JOIN purchases p ON p.id = r.purchase_id`,
-    event: `data->>'purchaseId', data->>'pointsReversed'`,
-  },
-  {
-    type: 'reward.redeemed',
-    facts: `SELECT w.fulfilled_by, coalition_global_id('Redemption', d.id), d.points::text FROM redemptions d JOIN rewards w ON w.id = d.reward_id
-            UNION ALL
-            SELECT w.sponsored_by, coalition_global_id('Redemption', d.id), d.points::text FROM redemptions d JOIN rewards w ON w.id = d.reward_id
-             WHERE w.sponsored_by <> w.fulfilled_by`,
-    event: `data->>'redemptionId', data->>'points'`,
-  },
-  {
-    type: 'voucher.used',
-    facts: `SELECT partner_id, coalition_global_id('Voucher', id), '' FROM vouchers WHERE used_at IS NOT NULL`,
-    event: `data->>'voucherId', ''`,
-  },
-  {
-    type: 'gift_card.redeemed',
-    facts: `SELECT u.partner_id, coalition_global_id('GiftCard', g.id), coalition_money_json(u.amount_minor, g.currency)->>'amount'
-              FROM gift_card_uses u JOIN gift_cards g ON g.id = u.gift_card_id`,
-    event: `data->>'giftCardId', data->'amount'->>'amount'`,
-  },
-  {
-    type: 'miles_transfer.requested',
-    facts: `SELECT airline_id, coalition_global_id('MilesTransfer', id), points::text FROM miles_transfers WHERE direction = 'TO_MILES'`,
-    event: `data->>'transferId', data->>'points'`,
-  },
-  ...(
-    [
-      ['confirmed', 'CAPTURED'],
-      ['rejected', 'VOIDED'],
-      ['expired', 'EXPIRED'],
-    ] as const
-  ).map(([outcome, status]) => ({
-    type: `miles_transfer.${outcome}`,
-    facts: `SELECT t.airline_id, coalition_global_id('MilesTransfer', t.id), t.points::text
-              FROM miles_transfers t JOIN point_holds h ON h.id = t.hold_id WHERE h.status = '${status}'`,
-    event: `data->>'transferId', data->>'points'`,
-  })),
-  {
-    type: 'settlement.statement_closed',
-    facts: `SELECT partner_id, coalition_global_id('SettlementPeriod', period_id) || currency, net_minor::text FROM settlement_statements`,
-    event: `(data->>'periodId') || (data->>'currency'), replace(data->'net'->>'amount', '.', '')::bigint::text`,
-  },
-  {
-    type: 'payment_instruction.created',
-    facts: `SELECT partner_id, coalition_global_id('PaymentInstruction', id), amount_minor::text FROM payment_instructions`,
-    event: `data->>'paymentInstructionId', replace(data->'amount'->>'amount', '.', '')::bigint::text`,
-  },
-];
+const EFFECTS = `
+  SELECT partner_id, 'purchase.recorded' AS type, id FROM purchases
+  UNION ALL SELECT p.partner_id, 'purchase.returned', r.id FROM purchase_returns r JOIN purchases p ON p.id = r.purchase_id
+  UNION ALL SELECT w.fulfilled_by, 'reward.redeemed', d.id FROM redemptions d JOIN rewards w ON w.id = d.reward_id
+  UNION ALL SELECT w.sponsored_by, 'reward.redeemed', d.id FROM redemptions d JOIN rewards w ON w.id = d.reward_id
+             WHERE w.sponsored_by <> w.fulfilled_by
+  UNION ALL SELECT partner_id, 'voucher.used', id FROM vouchers WHERE used_at IS NOT NULL
+  UNION ALL SELECT partner_id, 'gift_card.redeemed', id FROM gift_card_uses
+  UNION ALL SELECT airline_id, 'miles_transfer.requested', id FROM miles_transfers WHERE direction = 'TO_MILES'
+  UNION ALL SELECT t.airline_id, 'miles_transfer.' || lower(CASE h.status WHEN 'CAPTURED' THEN 'confirmed' WHEN 'VOIDED' THEN 'rejected' ELSE 'expired' END), t.id
+              FROM miles_transfers t JOIN point_holds h ON h.id = t.hold_id WHERE h.status <> 'PENDING'
+  UNION ALL SELECT partner_id, 'settlement.statement_closed', id FROM settlement_statements
+  UNION ALL SELECT partner_id, 'payment_instruction.created', id FROM payment_instructions`;
 
 /** One line per event type whose events and effects disagree; empty when they all match. */
 export async function auditEvents(db: { query(sql: string): Promise<any[]> }): Promise<string[]> {
-  const [row] = await db.query(
-    `SELECT ${CHECKS.map(
-      (c, i) => `(WITH f AS (${c.facts}), e AS (SELECT partner_id, ${c.event} FROM partner_events WHERE type = '${c.type}')
-                 SELECT (SELECT count(*) FROM (TABLE f EXCEPT ALL TABLE e) x) || '/' || (SELECT count(*) FROM (TABLE e EXCEPT ALL TABLE f) y)) AS c${i}`,
-    ).join(', ')}`,
-  );
-  return CHECKS.flatMap((c, i) => {
-    const [missing, extra] = String(row[`c${i}`]).split('/');
-    return missing === '0' && extra === '0'
-      ? []
-      : [`${c.type}: ${missing} effects without their event, ${extra} events without their effect`];
-  });
+  const rows: { type: string; missing: string; extra: string }[] = await db.query(`
+    WITH f AS (${EFFECTS}),
+         e AS (SELECT partner_id, type, source_id AS id FROM partner_events WHERE type <> 'webhook.test'),
+         missing AS (SELECT type FROM (TABLE f EXCEPT ALL TABLE e) x),
+         extra AS (SELECT type FROM (TABLE e EXCEPT ALL TABLE f) y)
+    SELECT type, count(*) FILTER (WHERE side = 'missing') AS missing, count(*) FILTER (WHERE side = 'extra') AS extra
+      FROM (SELECT type, 'missing' AS side FROM missing UNION ALL SELECT type, 'extra' FROM extra) d
+     GROUP BY type ORDER BY type`);
+  return rows.map((r) => `${r.type}: ${r.missing} effects without their event, ${r.extra} events without their effect`);
 }

@@ -34,7 +34,8 @@ const CLAIM = `
      SET attempts = d.attempts + 1, last_attempt_at = now(), next_attempt_at = now() + make_interval(secs => $2::numeric / 1000)
     FROM due, partner_events e, webhook_endpoints w
    WHERE d.id = due.id AND e.id = d.event_id AND w.id = d.endpoint_id
-  RETURNING d.id::text, d.attempts, d.endpoint_id::text, d.created_at, e.uid::text, e.type, e.data, e.created_at AS occurred_at, w.url,
+  RETURNING d.id::text, d.attempts, d.endpoint_id::text, d.created_at, e.uid::text, e.type, partner_event_payload(e) AS data,
+            e.created_at AS occurred_at, w.url,
             array_remove(ARRAY[w.secret, CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END], NULL) AS secrets`;
 
 /** Each outcome applies only to the claim that made it (attempts matches), never to a later one. */
@@ -94,6 +95,8 @@ export class WebhookDispatcher {
     let claimed = 0;
     try {
       const room = Math.min(BATCH, MAX_IN_FLIGHT - this.inFlight.size);
+      // New events become deliveries first (one server's turn at a time), then due ones are claimed.
+      await queryRows(this.dataSource, 'SELECT webhook_fan_out()');
       if (room > 0) {
         const rows = await queryRows<ClaimedDelivery>(this.dataSource, CLAIM, [room, 2 * this.config.timeoutMs + 5_000]);
         claimed = rows.length;

@@ -21,11 +21,8 @@ const SELECT_ENDPOINT = `
 
 const SELECT_DELIVERY = `
   SELECT d.id::text, d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error, d.delivered_at,
-         e.uid::text, e.type, e.data, e.created_at AS occurred_at
+         e.uid::text, e.type, partner_event_payload(e) AS data, e.created_at AS occurred_at
     FROM webhook_deliveries d JOIN partner_events e ON e.id = d.event_id`;
-
-/** Events an endpoint receives: a test event for it, or what it subscribed to (empty: everything). */
-const ENDPOINT_RECEIVES = `(e.endpoint_id = w.id OR (e.endpoint_id IS NULL AND (w.event_types = '{}' OR e.type = ANY (w.event_types))))`;
 
 /** Standard Webhooks secret: "whsec_" and base64 of 32 random bytes. */
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
@@ -113,22 +110,15 @@ export class WebhookService {
     await queryRows(this.dataSource, `UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1`, [endpoint.id]);
   }
 
-  /** A webhook.test event for this endpoint alone, whatever it subscribed to. */
+  /** A webhook.test event for this endpoint alone, whatever it subscribed to, queued at once. */
   async sendTest(endpoint: WebhookEndpointRow): Promise<WebhookDeliveryRow> {
-    const [event] = await queryRows<{ id: string }>(
+    const [delivery] = await queryRows<{ id: string }>(
       this.dataSource,
-      `WITH event AS (
-         INSERT INTO partner_events (partner_id, type, data, endpoint_id)
-         VALUES ($1, $2, jsonb_build_object('endpointId', coalition_global_id('WebhookEndpoint', $3), 'message', 'Test event from Coalition'), $3)
-         RETURNING id)
-       SELECT id::text FROM event`,
+      `WITH event AS (INSERT INTO partner_events (partner_id, type, source_id) VALUES ($1, $2, $3) RETURNING id)
+       INSERT INTO webhook_deliveries (event_id, endpoint_id) SELECT id, $3 FROM event RETURNING id::text`,
       [endpoint.partner_id, TEST_EVENT_TYPE, endpoint.id],
     );
-    // The fan-out trigger queued the delivery within the INSERT; read it back.
-    const [row] = await queryRows<WebhookDeliveryRow>(this.dataSource, `${SELECT_DELIVERY} WHERE d.event_id = $1 AND d.endpoint_id = $2`, [
-      event.id,
-      endpoint.id,
-    ]);
+    const [row] = await queryRows<WebhookDeliveryRow>(this.dataSource, `${SELECT_DELIVERY} WHERE d.id = $1`, [delivery.id]);
     return row;
   }
 
@@ -140,8 +130,8 @@ export class WebhookService {
     const rows = await queryRows(
       this.dataSource,
       `INSERT INTO webhook_deliveries AS d (event_id, endpoint_id)
-       SELECT e.id, w.id FROM webhook_endpoints w JOIN partner_events e ON e.partner_id = w.partner_id
-        WHERE w.id = $1 AND e.created_at >= $2 AND ${ENDPOINT_RECEIVES}
+       SELECT e.id, w.id FROM webhook_endpoints w JOIN partner_events e ON webhook_receives(w, e)
+        WHERE w.id = $1 AND e.partner_id = w.partner_id AND e.created_at >= $2
        ON CONFLICT (event_id, endpoint_id) DO UPDATE
           SET status = 'PENDING', attempts = 0, next_attempt_at = clock_timestamp(), last_error = NULL, last_status_code = NULL
         WHERE d.status = 'FAILED' OR ($3 AND d.status = 'DELIVERED')

@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import type { QueryRunner } from 'typeorm';
 import { startApp } from '../app';
 import { createLogger } from '../server/logger';
 import { Ledger } from '../ledger/ledger.service';
@@ -250,21 +251,31 @@ describe('events in the same transaction as their effect, to the partner concern
 });
 
 describe('the events audit', () => {
-  it('finds an event without its effect', async () => {
+  // Inside a transaction that is rolled back: the audit must see what a broken trigger would leave.
+  const inRollback = async (run: (q: QueryRunner) => Promise<void>) => {
     const runner = t.dataSource.createQueryRunner();
     await runner.startTransaction();
     try {
-      const [grocer] = await runner.query(`SELECT id FROM partners LIMIT 1`);
-      await runner.query(
-        `INSERT INTO partner_events (partner_id, type, data) VALUES ($1, 'purchase.recorded', '{"purchaseId": "x", "points": 5}')`,
-        [grocer.id],
-      );
-      expect(await auditEvents(runner)).toEqual(['purchase.recorded: 0 effects without their event, 1 events without their effect']);
+      await run(runner);
     } finally {
       await runner.rollbackTransaction();
       await runner.release();
     }
-  });
+  };
+
+  it('finds an event without its effect', () =>
+    inRollback(async (q) => {
+      const [grocer] = await q.query(`SELECT id FROM partners LIMIT 1`);
+      await q.query(`INSERT INTO partner_events (partner_id, type, source_id) VALUES ($1, 'purchase.recorded', -1)`, [grocer.id]);
+      expect(await auditEvents(q)).toEqual(['purchase.recorded: 0 effects without their event, 1 events without their effect']);
+    }));
+
+  it('finds an effect without its event', () =>
+    inRollback(async (q) => {
+      await q.query(`ALTER TABLE purchase_returns DISABLE TRIGGER purchase_returns_event_purchase_returned`);
+      await q.query(`INSERT INTO purchase_returns (purchase_id, amount_minor, points) SELECT min(id), 1, 0 FROM purchases`);
+      expect(await auditEvents(q)).toEqual(['purchase.returned: 1 effects without their event, 0 events without their effect']);
+    }));
 });
 
 describe('delivery', () => {
