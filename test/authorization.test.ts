@@ -82,6 +82,7 @@ const WHO_MAY: Record<string, Caller[]> = {
   'Mutation.updateCoalitionSettings': O,
   'Mutation.useVoucher': P,
   'Mutation.createWebhookEndpoint': P,
+  'Query.viewerRole': ['OPERATOR', 'PARTNER', 'MEMBER'],
   'Mutation.updateWebhookEndpoint': OP,
   'Mutation.rotateWebhookEndpointSecret': OP,
   'Mutation.deleteWebhookEndpoint': OP,

@@ -19,10 +19,24 @@ describe('HTTP surface', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 
-  it('answers unknown paths with 404', async () => {
-    const response = await fetch(`${t.app.url}/nope`);
-    expect(response.status).toBe(404);
-    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('NOT_FOUND');
+  it('answers unknown files and non-GET requests off /graphql with 404', async () => {
+    for (const response of [await fetch(`${t.app.url}/nope.js`), await fetch(`${t.app.url}/nope`, { method: 'POST' })]) {
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('NOT_FOUND');
+    }
+  });
+
+  it('serves the console at / and its own routes (npm test builds it first)', async () => {
+    for (const page of ['/', '/operator', '/member/history']) {
+      const response = await fetch(`${t.app.url}${page}`);
+      expect([page, response.status, response.headers.get('content-type')]).toEqual([page, 200, 'text/html;charset=utf-8']);
+      expect(await response.text()).toContain('<title>Coalition console</title>');
+    }
+    const html = await (await fetch(`${t.app.url}/`)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const asset = await fetch(`${t.app.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 
   it('serves queries over GET and refuses mutations over GET', async () => {

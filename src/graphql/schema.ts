@@ -23,10 +23,12 @@ import {
 import { MemberStampCardsResolver, StampCardResolver } from '../stamp-card/stamp-card.resolver';
 import { MemberTierResolver, TierResolver } from '../tier/tier.resolver';
 import { PartnerWebhooksResolver, WebhookResolver } from '../webhook/webhook.resolver';
+import { ViewerResolver } from '../auth/viewer.resolver';
 import { NodeResolver } from './node.resolver';
 
 export const resolvers = [
   NodeResolver,
+  ViewerResolver,
   PartnerResolver,
   MemberResolver,
   MemberTransactionsResolver,

@@ -9,6 +9,7 @@ import type { Authenticator } from '../auth/credentials';
 import type { Config } from '../config/config';
 import { Context, createLoaders, Services } from '../graphql/context';
 import { statementCsv } from '../settlement/settlement-export';
+import { consoleAssets } from './console-assets';
 import { HttpError } from './http-error';
 
 /**
@@ -47,6 +48,7 @@ export interface HttpDeps {
  * queries), GET /health (the process is up) and GET /ready (database reachable, schema current).
  */
 export function createHttpServer(deps: HttpDeps): http.Server {
+  const assets = consoleAssets();
   const server = http.createServer((req, res) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(req);
@@ -57,7 +59,7 @@ export function createHttpServer(deps: HttpDeps): http.Server {
       log.info({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     deps.handlers.track(
-      route(req, res, requestId, log, deps).catch((err: unknown) => {
+      route(req, res, requestId, log, deps, assets).catch((err: unknown) => {
         if (err instanceof HttpError)
           return sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] });
         log.error({ err }, 'request failed');
@@ -74,12 +76,27 @@ export function createHttpServer(deps: HttpDeps): http.Server {
   return server;
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger, deps: HttpDeps): Promise<void> {
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  log: Logger,
+  deps: HttpDeps,
+  assets: ReturnType<typeof consoleAssets>,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
   if (url.pathname === '/ready' && req.method === 'GET') return ready(res, deps.dataSource);
   if (url.pathname === '/settlement/statement.csv' && req.method === 'GET') return exportStatement(req, res, url, deps);
-  if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}`);
+  if (url.pathname !== '/graphql') {
+    const notFound = new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}`);
+    if (!assets || (req.method !== 'GET' && req.method !== 'HEAD')) throw notFound;
+    // The console: a file, or index.html for its own routes; a missing file with an extension is a 404.
+    return new Promise((resolve, reject) => {
+      res.once('finish', () => resolve());
+      assets(req, res, () => reject(notFound));
+    });
+  }
 
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
