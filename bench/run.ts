@@ -262,6 +262,29 @@ async function main(): Promise<void> {
         measure.batch[state].push(batch.requestsPerSecond * 1000);
         round++;
       }
+      // The same cost without HTTP, load generator or pool in the way: one connection calling the
+      // batch function with 1,000 purchases, events on and off alternately, 10 calls each.
+      const callMs = { on: [] as number[], off: [] as number[] };
+      for (let call = 0; call < 20; call++) {
+        const on = call % 4 === 0 || call % 4 === 3;
+        await setEvents(on);
+        const partnerId = Buffer.from(partners[call % PARTNERS].id, 'base64url')
+          .toString()
+          .split(':')[1];
+        await withClient(benchUrl, async (c) => {
+          const started = process.hrtime.bigint();
+          await c.query(
+            `SELECT coalition_record_purchases((
+               SELECT jsonb_agg(jsonb_build_object('idx', g - 1, 'scope', $1::text, 'partner', $2::bigint, 'principal', $1::text,
+                        'key', 'sql-' || $3::int || '-' || g, 'fingerprint', '00',
+                        'card', 'B' || lpad((1 + ($3::int * 1000 + g) * 7919 % $4::int)::text, 9, '0'), 'amount', '2500',
+                        'currency', 'EUR', 'digits', 2, 'reference', 'sql-' || $3::int || '-' || g))
+                 FROM generate_series(1, 1000) g))`,
+            [`partner:${partnerId}`, partnerId, call, MEMBERS],
+          );
+          callMs[on ? 'on' : 'off'].push(Number(process.hrtime.bigint() - started) / 1e6);
+        });
+      }
       await setEvents(true);
       const median = (xs: number[]) => {
         const sorted = [...xs].sort((a, b) => a - b);
@@ -277,6 +300,20 @@ async function main(): Promise<void> {
         rows.push({ name: `${what}, events on`, value: on, unit: 'purchases/s', note: m.on.map(Math.round).join(', ') });
         rows.push({ name: `${what}: write-path cost of events`, value: (1 - on / off) * 100, unit: '%', note: 'target ≤ 5 %' });
       }
+      const [offMs, onMs] = [median(callMs.off), median(callMs.on)];
+      rows.push({
+        name: 'coalition_record_purchases, 1,000 items, one connection, events off',
+        value: offMs,
+        unit: 'ms',
+        note: callMs.off.map(Math.round).join(', '),
+      });
+      rows.push({
+        name: 'coalition_record_purchases, 1,000 items, one connection, events on',
+        value: onMs,
+        unit: 'ms',
+        note: callMs.on.map(Math.round).join(', '),
+      });
+      rows.push({ name: 'coalition_record_purchases: cost of events', value: (onMs / offMs - 1) * 100, unit: '%', note: 'target ≤ 5 %' });
     }
 
     // 6. Balance and history reads, and the floor under them: the cheapest GraphQL request there is
@@ -444,7 +481,7 @@ async function main(): Promise<void> {
 
 function print(rows: Row[]): void {
   const fmt = (v: number, unit: string) =>
-    unit === 'ratio' || unit === 's' ? v.toFixed(2) : unit === '%' ? v.toFixed(1) : Math.round(v).toLocaleString('en');
+    unit === 'ratio' || unit === 's' ? v.toFixed(2) : unit === '%' || unit === 'ms' ? v.toFixed(1) : Math.round(v).toLocaleString('en');
   console.log('\n| measurement | value | unit | vs pgbench | p50 ms | p99 ms | note |');
   console.log('|---|---:|---|---:|---:|---:|---|');
   for (const r of rows) {
