@@ -4,6 +4,7 @@ import { Coalition1795876800000 } from './1795876800000-coalition';
 import { Settlement1795880400000 } from './1795880400000-settlement';
 import { LedgerSeals1795884000000 } from './1795884000000-ledger-seals';
 import { PurchaseBatch1795887600000 } from './1795887600000-purchase-batch';
+import { PointsLimits1795891200000 } from './1795891200000-points-limits';
 import { SelfServiceReads1795898400000 } from './1795898400000-self-service-reads';
 import { PartnerEvents1795902000000 } from './1795902000000-partner-events';
 
@@ -15,6 +16,7 @@ export const migrations = [
   Settlement1795880400000,
   LedgerSeals1795884000000,
   PurchaseBatch1795887600000,
+  PointsLimits1795891200000,
   SelfServiceReads1795898400000,
   PartnerEvents1795902000000,
 ];

@@ -3,8 +3,10 @@ import {
   GraphQLField,
   GraphQLInputType,
   GraphQLNamedType,
+  getNamedType,
   isEnumType,
   isInputObjectType,
+  isLeafType,
   isListType,
   isNonNullType,
   isScalarType,
@@ -128,7 +130,8 @@ function sample(type: GraphQLInputType): string {
 
 function document(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
   const args = field.args.filter((a: GraphQLArgument) => isNonNullType(a.type)).map((a) => `${a.name}: ${sample(a.type)}`);
-  return `${kind} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} { __typename } }`;
+  const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
+  return `${kind} { ${field.name}${args.length ? `(${args.join(', ')})` : ''}${selection} }`;
 }
 
 describe('authorization sweep', () => {

@@ -21,6 +21,13 @@ export class MoneyInput {
   currency!: string;
 }
 
+/**
+ * The largest amount one input may carry, in minor units (10,000,000,000.00 EUR, ¥1,000,000,000,000):
+ * far above any purchase, gift card or settlement correction, and small enough that millions of
+ * them still sum within SQL bigint.
+ */
+export const MAX_MONEY_MINOR = 10n ** 12n;
+
 /** Money inside the server: integer minor units (cents) and the currency. */
 export interface MinorAmount {
   minor: bigint;
@@ -61,6 +68,13 @@ export function parseMoney(input: MoneyInput, field: string[], opts: { positive?
     );
   }
   const magnitude = BigInt(whole + fraction.padEnd(digits, '0'));
+  if (magnitude > MAX_MONEY_MINOR) {
+    throw new BusinessError(
+      CommonErrorCode.INVALID_AMOUNT,
+      `${currency} amounts are at most ${formatMinor(MAX_MONEY_MINOR, currency)} either way; got "${input.amount}"`,
+      [...field, 'amount'],
+    );
+  }
   const minor = input.amount.startsWith('-') ? -magnitude : magnitude;
   if (opts.positive && minor <= 0n) {
     throw new BusinessError(CommonErrorCode.INVALID_AMOUNT, `amount must be greater than zero; got "${input.amount}"`, [
@@ -69,6 +83,18 @@ export function parseMoney(input: MoneyInput, field: string[], opts: { positive?
     ]);
   }
   return { minor, currency };
+}
+
+/**
+ * An exact decimal amount as SQL `numeric` prints it (a settlement item's, unrounded: `numeric`
+ * division leaves 16 to 20 decimals, "-12.5000000000000000") with the currency's decimals and only
+ * the further ones that are not zero: "-12.50", "-0.015".
+ */
+export function formatExact(amount: string, currency: string): string {
+  const digits = currencyDigits(currency) ?? 2;
+  const [whole, fraction = ''] = amount.split('.');
+  const kept = fraction.replace(/0+$/, '').padEnd(digits, '0');
+  return kept ? `${whole}.${kept}` : whole;
 }
 
 /** Formats minor units as a decimal string with exactly the currency's decimals. */

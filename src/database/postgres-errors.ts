@@ -1,6 +1,6 @@
 import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
-import { BusinessError } from '../common/user-error';
+import { BusinessError, CommonErrorCode } from '../common/user-error';
 
 /**
  * SQLSTATE CL001 is how the SQL functions and triggers refuse a request for a business reason
@@ -14,7 +14,18 @@ interface PgError {
   code?: string;
   message: string;
   detail?: string;
+  constraint?: string;
 }
+
+/**
+ * Text PostgreSQL cannot store: NUL in a text parameter is 22021 (invalid byte sequence), \u0000 in
+ * JSON is 22P05 (unsupported Unicode escape). Inputs are checked before (requireText); this is the
+ * backstop for any text that reaches SQL unchecked, so it is the caller's fault, never a 500.
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+const CHECK_VIOLATION = '23514';
+/** The CHECK that caps member balances and holds (migration 1795891200000). */
+const POINTS_LIMIT = 'members_points_within_limit';
 
 /** The PostgreSQL error behind `err`, whether `pg` raised it directly or TypeORM wrapped it. */
 function pgError(err: unknown): PgError | null {
@@ -46,8 +57,15 @@ export function isConnectionLost(err: unknown): boolean {
   return /Connection terminated|ECONNRESET|ECONNREFUSED|the database system is (shutting down|starting up)/i.test(message);
 }
 
-/** A refusal raised in SQL as a BusinessError; anything else unchanged. */
+/** A refusal raised in SQL, text SQL cannot store, or a balance over its cap, as a BusinessError; anything else unchanged. */
 export function toBusinessError(err: unknown): unknown {
   const pg = pgError(err);
-  return pg?.code === BUSINESS_REFUSAL ? new BusinessError(pg.message, pg.detail ?? pg.message) : err;
+  if (pg?.code === BUSINESS_REFUSAL) return new BusinessError(pg.message, pg.detail ?? pg.message);
+  if (pg && UNSTORABLE_TEXT.has(pg.code!)) {
+    return new BusinessError(CommonErrorCode.INVALID_INPUT, 'Text must not contain NUL or other characters that cannot be stored');
+  }
+  if (pg?.code === CHECK_VIOLATION && pg.constraint === POINTS_LIMIT) {
+    return new BusinessError(CommonErrorCode.POINTS_LIMIT_EXCEEDED, 'A member may hold at most 100,000,000 points; nothing was changed');
+  }
+  return err;
 }

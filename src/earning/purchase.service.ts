@@ -4,7 +4,7 @@ import { principalRef, Principal } from '../auth/principal';
 import { currencyDigits, parseMoney } from '../common/money';
 import { idSortKey, PageWindow, sqlKeyset } from '../common/relay';
 import { Slots } from '../common/slots';
-import { BusinessError, CommonErrorCode, requireIdempotencyKey, UserError } from '../common/user-error';
+import { BusinessError, REFERENCE_TEXT, requireIdempotencyKey, requireText, UserError } from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { callKeyedFunction, callLedgerFunction, fingerprint, withRetry } from '../ledger/ledger-call';
 import { LedgerEntryEntity, ledgerEntryFromRow } from '../ledger/ledger-entry.entity';
@@ -66,10 +66,7 @@ interface PurchaseItem {
 
 /** One purchase's input checked and shaped for coalition_record_purchases; field paths relative to `field`. */
 function purchaseItem(principal: PartnerPrincipal, input: RecordPurchaseInput, field: string[]): PurchaseItem {
-  const reference = input.reference.trim();
-  if (reference.length < 1 || reference.length > 200 || /\p{Cc}/u.test(reference)) {
-    throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'reference must be 1 to 200 printable characters', [...field, 'reference']);
-  }
+  const reference = requireText(input.reference, [...field, 'reference'], REFERENCE_TEXT);
   const key = requireIdempotencyKey(input.idempotencyKey, [...field, 'idempotencyKey']);
   const { minor, currency } = parseMoney(input.amount, [...field, 'amount'], { positive: true });
   const card = normalizeCardNumber(input.cardNumber);
@@ -206,7 +203,7 @@ export class PurchaseService {
   }
 
   async recordReturn(principal: PartnerPrincipal, input: RecordReturnInput): Promise<PurchaseOutcome> {
-    const reference = input.reference.trim();
+    const reference = requireText(input.reference, ['input', 'reference'], REFERENCE_TEXT);
     const key = requireIdempotencyKey(input.idempotencyKey);
     const { minor, currency } = parseMoney(input.amount, ['input', 'amount'], { positive: true });
     const r = await callLedgerFunction(

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
 import { localIdOf, toGlobalId } from '../common/relay';
-import { BusinessError, CommonErrorCode, requireIdempotencyKey, Validation } from '../common/user-error';
+import { BusinessError, CommonErrorCode, NAME_TEXT, REASON_TEXT, requireIdempotencyKey, TextRule, Validation } from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { callLedgerFunction, withRetry } from '../ledger/ledger-call';
 import { normalizeCardNumber } from '../member/member.service';
@@ -9,7 +9,7 @@ import { unknownPartner } from '../partner/partner.errors';
 import { CreateSurveyInput, GrantGoodwillInput, SubmitSurveyInput, Survey } from './engagement.types';
 
 const MAX_ANSWERS = 50;
-const MAX_ANSWER_LENGTH = 2000;
+const ANSWER_TEXT: TextRule = { min: 0, max: 2000, multiline: true };
 
 /** Points for goodwill, surveys and birthdays (the referral bonus is paid with the first purchase). */
 export class EngagementService {
@@ -19,15 +19,7 @@ export class EngagementService {
   async grantGoodwill(principal: Principal, input: GrantGoodwillInput): Promise<{ entryId: string; memberId: string }> {
     const key = requireIdempotencyKey(input.idempotencyKey);
     const reason = input.reason.trim();
-    new Validation()
-      .check(input.points > 0n, CommonErrorCode.INVALID_INPUT, ['input', 'points'], 'points must be greater than zero')
-      .check(
-        reason.length >= 3 && reason.length <= 500,
-        'REASON_REQUIRED',
-        ['input', 'reason'],
-        'a goodwill grant needs a reason (3 to 500 characters)',
-      )
-      .throwIfAny();
+    new Validation().points(input.points, ['input', 'points']).text(reason, ['input', 'reason'], REASON_TEXT).throwIfAny();
     const card = normalizeCardNumber(input.cardNumber);
     const funder = principal.kind === 'PARTNER' ? principal.partnerId : null;
     const r = await callLedgerFunction(
@@ -41,10 +33,7 @@ export class EngagementService {
 
   async createSurvey(input: CreateSurveyInput): Promise<Survey> {
     const name = input.name.trim();
-    new Validation()
-      .check(name.length >= 1 && name.length <= 200, CommonErrorCode.INVALID_INPUT, ['input', 'name'], 'name must be 1 to 200 characters')
-      .check(input.points > 0n, CommonErrorCode.INVALID_INPUT, ['input', 'points'], 'points must be greater than zero')
-      .throwIfAny();
+    new Validation().text(name, ['input', 'name'], NAME_TEXT).points(input.points, ['input', 'points']).throwIfAny();
     const funder = input.funderPartnerId ? localIdOf(input.funderPartnerId, 'Partner') : null;
     if (input.funderPartnerId && !funder) throw unknownPartner(['input', 'funderPartnerId']);
     const rows = await queryRows<{ id: string }>(
@@ -64,20 +53,18 @@ export class EngagementService {
   ): Promise<{ entryId: string; memberId: string }> {
     const key = requireIdempotencyKey(input.idempotencyKey);
     const surveyId = localIdOf(input.surveyId, 'Survey');
-    new Validation()
-      .check(
-        input.answers.length >= 1 && input.answers.length <= MAX_ANSWERS,
-        CommonErrorCode.INVALID_INPUT,
-        ['input', 'answers'],
-        `between 1 and ${MAX_ANSWERS} answers`,
-      )
-      .check(
-        input.answers.every((a) => a.question.length <= MAX_ANSWER_LENGTH && a.answer.length <= MAX_ANSWER_LENGTH),
-        CommonErrorCode.INVALID_INPUT,
-        ['input', 'answers'],
-        `questions and answers are at most ${MAX_ANSWER_LENGTH} characters`,
-      )
-      .throwIfAny();
+    const validation = new Validation().check(
+      input.answers.length >= 1 && input.answers.length <= MAX_ANSWERS,
+      CommonErrorCode.INVALID_INPUT,
+      ['input', 'answers'],
+      `between 1 and ${MAX_ANSWERS} answers`,
+    );
+    input.answers.forEach((a, i) =>
+      validation
+        .text(a.question, ['input', 'answers', String(i), 'question'], ANSWER_TEXT)
+        .text(a.answer, ['input', 'answers', String(i), 'answer'], ANSWER_TEXT),
+    );
+    validation.throwIfAny();
     if (!surveyId) throw new BusinessError('UNKNOWN_SURVEY', 'No such open survey', ['input', 'surveyId']);
     const answers = input.answers.map(({ question, answer }) => ({ question, answer }));
     const r = await callLedgerFunction(

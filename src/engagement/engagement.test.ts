@@ -50,6 +50,23 @@ describe('goodwill', () => {
     expect(funders.map((f: { owner_kind: string }) => f.owner_kind)).toEqual(['PARTNER', 'OPERATOR']);
   });
 
+  it('keeps line breaks in a reason but refuses NUL, other controls and bidi overrides with INVALID_INPUT', async () => {
+    const card = await enrolMember(t);
+    const grant = (reason: string) =>
+      grocer.client.request(GrantGoodwillDocument, { input: { cardNumber: card, points: 5, reason, idempotencyKey: newKey() } });
+    const multiLine = await grant('Late delivery\nsecond try failed too');
+    expect(multiLine.data!.grantGoodwill).toMatchObject({
+      transaction: { reason: 'Late delivery\nsecond try failed too' },
+      userErrors: [],
+    });
+    for (const reason of ['Late\u0000delivery', 'Late \u001b[31mdelivery', 'Late \u202Edelivery', 'Late\u009Bdelivery']) {
+      const refused = await grant(reason);
+      expect(refused.errors).toBeUndefined();
+      expect(refused.data!.grantGoodwill.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: ['input', 'reason'] }]);
+    }
+    expect(multiLine.data!.grantGoodwill.member!.balance).toBe(5);
+  });
+
   it('refuses a grant without a reason, and members cannot grant', async () => {
     const card = await enrolMember(t);
     const noReason = await grocer.client.ok(GrantGoodwillDocument, {

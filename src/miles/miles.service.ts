@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
 import { compareDecimal, decimalScale } from '../common/decimal';
 import { idSortKey, localIdOf, PageWindow, sqlKeyset } from '../common/relay';
-import { BusinessError, CommonErrorCode, requireIdempotencyKey, Validation } from '../common/user-error';
+import { BusinessError, CommonErrorCode, REFERENCE_TEXT, requireIdempotencyKey, requireText, Validation } from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { callLedgerFunction } from '../ledger/ledger-call';
 import { normalizeCardNumber } from '../member/member.service';
@@ -50,8 +50,9 @@ export class MilesService {
     const airlineId = localIdOf(input.airlineId, 'Partner');
     const effectiveFrom = input.effectiveFrom ?? new Date();
     new Validation()
-      .check(input.points > 0n && input.miles > 0n, CommonErrorCode.INVALID_INPUT, ['input'], 'points and miles must be greater than zero')
-      .check((input.minimum ?? 0n) >= 0n, CommonErrorCode.INVALID_INPUT, ['input', 'minimum'], 'minimum must be zero or more')
+      .points(input.points, ['input', 'points'])
+      .points(input.miles, ['input', 'miles'])
+      .points(input.minimum ?? 0n, ['input', 'minimum'], 0n)
       .check(
         input.pricePerMile == null || (compareDecimal(input.pricePerMile, '0') >= 0 && decimalScale(input.pricePerMile) <= 10),
         CommonErrorCode.INVALID_INPUT,
@@ -80,7 +81,7 @@ export class MilesService {
     const airlineId = localIdOf(input.airlineId, 'Partner');
     const ffn = input.frequentFlyerNumber.trim();
     new Validation()
-      .check(input.points > 0n, CommonErrorCode.INVALID_INPUT, ['input', 'points'], 'points must be greater than zero')
+      .points(input.points, ['input', 'points'])
       .check(
         /^[A-Za-z0-9-]{3,64}$/.test(ffn),
         CommonErrorCode.INVALID_INPUT,
@@ -103,7 +104,9 @@ export class MilesService {
     const key = requireIdempotencyKey(input.idempotencyKey);
     const transferId = localIdOf(input.transferId, 'MilesTransfer');
     if (!transferId) throw new BusinessError('UNKNOWN_TRANSFER', 'No such miles transfer for this airline', ['input', 'transferId']);
-    const reference = input.airlineReference?.trim() || null;
+    const reference = input.airlineReference?.trim()
+      ? requireText(input.airlineReference, ['input', 'airlineReference'], REFERENCE_TEXT)
+      : null;
     const r = await callLedgerFunction(
       this.dataSource,
       `coalition_miles_resolve:${action}`,
@@ -117,15 +120,7 @@ export class MilesService {
   async convertToPoints(principal: PartnerPrincipal, input: ConvertMilesToPointsInput): Promise<MilesTransferRow> {
     const key = requireIdempotencyKey(input.idempotencyKey);
     const reference = input.reference.trim();
-    new Validation()
-      .check(input.miles > 0n, CommonErrorCode.INVALID_INPUT, ['input', 'miles'], 'miles must be greater than zero')
-      .check(
-        reference.length >= 1 && reference.length <= 200,
-        CommonErrorCode.INVALID_INPUT,
-        ['input', 'reference'],
-        'reference must be 1 to 200 characters',
-      )
-      .throwIfAny();
+    new Validation().points(input.miles, ['input', 'miles']).text(reference, ['input', 'reference'], REFERENCE_TEXT).throwIfAny();
     const card = normalizeCardNumber(input.cardNumber);
     const r = await callLedgerFunction(
       this.dataSource,

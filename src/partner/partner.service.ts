@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal';
 import { compareDecimal, decimalScale } from '../common/decimal';
 import { requireCurrency } from '../common/money';
 import { applyIdKeyset, PageWindow } from '../common/relay';
-import { BusinessError, CommonErrorCode, Validation } from '../common/user-error';
+import { BusinessError, CommonErrorCode, NAME_TEXT, Validation } from '../common/user-error';
 import { PartnerApiKeyEntity, PartnerContractEntity, PartnerEntity } from './partner.entity';
 import { duplicatePartner, PartnerErrorCode, unknownApiKey, unknownPartner } from './partner.errors';
 import type { AmendPartnerContractInput, CreatePartnerInput } from './partner.inputs';
@@ -38,12 +38,7 @@ export class PartnerService {
     const giftCardRate = input.giftCardReimbursementRate ?? '1';
     validateTerms(
       new Validation()
-        .check(
-          name.length >= 1 && name.length <= 200 && !/\p{Cc}/u.test(name),
-          CommonErrorCode.INVALID_INPUT,
-          ['input', 'name'],
-          'name must be 1 to 200 characters with no control characters',
-        )
+        .text(name, ['input', 'name'], NAME_TEXT)
         .check(isCategory(category), CommonErrorCode.INVALID_INPUT, ['input', 'category'], CATEGORY_RULE),
       { ...input, giftCardReimbursementRate: giftCardRate },
     ).throwIfAny();

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal';
 import { compareDecimal, decimalScale } from '../common/decimal';
 import { parseMoney } from '../common/money';
 import { localIdOf } from '../common/relay';
-import { BusinessError, CommonErrorCode, Validation } from '../common/user-error';
+import { BusinessError, CommonErrorCode, NAME_TEXT, Validation } from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { unknownPartner } from '../partner/partner.errors';
 import type { CreatePromotionInput, PromotionRow } from './promotion.types';
@@ -21,7 +21,7 @@ export class PromotionService {
     const partnerId = isPartner ? principal.partnerId : input.partnerId ? localIdOf(input.partnerId, 'Partner') : null;
     const funderId = isPartner ? principal.partnerId : input.funderPartnerId ? localIdOf(input.funderPartnerId, 'Partner') : null;
     new Validation()
-      .check(name.length >= 1 && name.length <= 200, CommonErrorCode.INVALID_INPUT, ['input', 'name'], 'name must be 1 to 200 characters')
+      .text(name, ['input', 'name'], NAME_TEXT)
       .check(
         input.kind !== 'MULTIPLIER' ||
           (input.multiplier != null &&
@@ -33,11 +33,12 @@ export class PromotionService {
         'a MULTIPLIER promotion needs a multiplier above 1 and at most 100, with at most 4 decimals',
       )
       .check(
-        input.kind !== 'FIXED_BONUS' || (input.bonusPoints != null && input.bonusPoints > 0n),
+        input.kind !== 'FIXED_BONUS' || input.bonusPoints != null,
         CommonErrorCode.INVALID_INPUT,
         ['input', 'bonusPoints'],
         'a FIXED_BONUS promotion needs bonusPoints above zero',
       )
+      .points(input.bonusPoints ?? 1n, ['input', 'bonusPoints'])
       .check(input.endsAt > input.startsAt, CommonErrorCode.INVALID_INPUT, ['input', 'endsAt'], 'endsAt must be after startsAt')
       .check(
         !(partnerId && input.category),

@@ -3,7 +3,7 @@ import { DataSource, Repository } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
 import { parseMoney } from '../common/money';
 import { applyIdKeyset, localIdOf, PageWindow } from '../common/relay';
-import { BusinessError, CommonErrorCode, requireIdempotencyKey, Validation } from '../common/user-error';
+import { BusinessError, CommonErrorCode, NAME_TEXT, requireIdempotencyKey, Validation } from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { byIdLoader } from '../database/loaders';
 import { newGiftCardCode } from '../gift-card/gift-card.service';
@@ -36,8 +36,8 @@ export class RewardService {
   async create(input: CreateRewardInput): Promise<RewardEntity> {
     const name = input.name.trim();
     new Validation()
-      .check(name.length >= 1 && name.length <= 200, CommonErrorCode.INVALID_INPUT, ['input', 'name'], 'name must be 1 to 200 characters')
-      .check(input.pointsCost > 0n, CommonErrorCode.INVALID_INPUT, ['input', 'pointsCost'], 'pointsCost must be greater than zero')
+      .text(name, ['input', 'name'], NAME_TEXT)
+      .points(input.pointsCost, ['input', 'pointsCost'])
       .check(
         (input.kind === 'GIFT_CARD') === (input.giftCardValue != null),
         CommonErrorCode.INVALID_INPUT,

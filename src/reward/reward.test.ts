@@ -237,3 +237,32 @@ describe('gift cards', () => {
     expect((await spend(cinema, 'GC-NOPE', '1')).redeemGiftCard.userErrors[0].code).toBe('GIFT_CARD_UNKNOWN');
   });
 });
+
+describe('reward names', () => {
+  const create = (name: string) =>
+    t.operator.request(CreateRewardDocument, { input: { name, kind: 'VOUCHER', pointsCost: 10, fulfilledBy: cinema.id } });
+
+  it('refuses NUL, other C0 and C1 controls and bidi overrides with INVALID_INPUT, never a server error', async () => {
+    const before = (await t.dataSource.query('SELECT count(*)::int AS n FROM rewards'))[0].n;
+    for (const name of [
+      'Ticket\u0000',
+      'Tick\u0007et',
+      'Ticket\nline 2',
+      'Ticket\u0085',
+      'Ticket \u202Egnp.exe',
+      'Ticket \u2066x\u2069',
+      '\u202ATicket',
+    ]) {
+      const result = await create(name);
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.createReward).toMatchObject({ reward: null, userErrors: [{ code: 'INVALID_INPUT', field: ['input', 'name'] }] });
+    }
+    expect((await t.dataSource.query('SELECT count(*)::int AS n FROM rewards'))[0].n).toBe(before);
+  });
+
+  it('keeps accents, scripts and emoji', async () => {
+    for (const name of ['Crème brûlée', 'تذكرة سينما', '🎬 Ticket 👩‍👩‍👧']) {
+      expect((await create(name)).data!.createReward).toMatchObject({ reward: { name }, userErrors: [] });
+    }
+  });
+});

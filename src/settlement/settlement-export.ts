@@ -1,12 +1,29 @@
 import { stringify } from 'csv-stringify/sync';
 import { canActForPartner } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
-import { formatMinor } from '../common/money';
+import { formatExact, formatMinor } from '../common/money';
 import { localIdOf, PageWindow, toGlobalId } from '../common/relay';
 import { HttpError } from '../server/http-error';
 import type { SettlementService } from './settlement.service';
 
 const ALL: PageWindow = { after: null, before: null, limit: 1_000_000, backward: false };
+
+const HEADER = ['record', 'period_end', 'currency', 'kind', 'quantity', 'amount', 'reference', 'created_at', 'item_id'];
+/** Columns the server writes as plain decimals ("-12.50"): spreadsheets must read them as numbers. */
+const NUMERIC_COLUMNS = new Set(['quantity', 'amount'].map((name) => HEADER.indexOf(name)));
+
+/**
+ * CSV injection: a text cell starting with =, +, -, @, tab or CR (or their full-width forms) is
+ * prefixed with ' so a spreadsheet shows it instead of running it as a formula. csv-stringify
+ * 6.9 escapes every string cell, negative amounts included ("-12.50" → "'-12.50", which a
+ * spreadsheet reads as text), so the numeric columns are exempted cell by cell.
+ */
+const CSV_OPTIONS = {
+  escape_formulas: true,
+  cast: {
+    string: (value: string, context: { index: number }) => (NUMERIC_COLUMNS.has(context.index) ? { value, escape_formulas: false } : value),
+  },
+};
 
 /**
  * A statement as CSV for a partner's finance team: one row per line, then one row per exact item
@@ -27,9 +44,7 @@ export async function statementCsv(
   const statements = period ? await settlement.statements(periodId, partnerId) : [];
   if (!period || statements.length === 0) throw new HttpError(404, 'NOT_FOUND', 'No statement for that partner in that period');
 
-  const rows: (string | null)[][] = [
-    ['record', 'period_end', 'currency', 'kind', 'quantity', 'amount', 'reference', 'created_at', 'item_id'],
-  ];
+  const rows: (string | null)[][] = [HEADER];
   for (const s of statements) {
     for (const line of s.lines) {
       rows.push([
@@ -74,7 +89,7 @@ export async function statementCsv(
           item.currency,
           item.kind,
           item.quantity,
-          item.amount,
+          formatExact(item.amount, item.currency),
           item.reference,
           item.created_at.toISOString(),
           toGlobalId('SettlementItem', item.id),
@@ -82,5 +97,5 @@ export async function statementCsv(
       }
     }
   }
-  return { filename: `statement-${period.period_end.toISOString().slice(0, 10)}-${partnerId}.csv`, body: stringify(rows) };
+  return { filename: `statement-${period.period_end.toISOString().slice(0, 10)}-${partnerId}.csv`, body: stringify(rows, CSV_OPTIONS) };
 }

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { forbidden } from '../auth/auth.errors';
 import { assertActsForPartner } from '../auth/authorize';
-import { Money, toMoney } from '../common/money';
+import { formatExact, Money, toMoney } from '../common/money';
 import { ConnectionArgs, ConnectionShape, localIdOf, pageWindow, toConnection, toGlobalId } from '../common/relay';
 import { mutationPayload } from '../common/user-error';
 import type { Context } from '../graphql/context';
@@ -98,7 +98,7 @@ export const toItem = (r: ItemRow): SettlementItem =>
     id: toGlobalId('SettlementItem', r.id),
     kind: r.kind,
     quantity: BigInt(r.quantity),
-    amount: r.amount,
+    amount: formatExact(r.amount, r.currency),
     currency: r.currency,
     reference: r.reference,
     createdAt: r.created_at,

@@ -3,7 +3,15 @@ import { principalRef, Principal } from '../auth/principal';
 import { compareDecimal, decimalScale } from '../common/decimal';
 import { parseMoney, requireCurrency } from '../common/money';
 import { localIdOf, PageWindow, SqlSortKey, sqlKeyset } from '../common/relay';
-import { BusinessError, CommonErrorCode, requireIdempotencyKey, Validation } from '../common/user-error';
+import {
+  BusinessError,
+  CommonErrorCode,
+  REASON_TEXT,
+  REFERENCE_TEXT,
+  requireIdempotencyKey,
+  requireText,
+  Validation,
+} from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { callLedgerFunction, withRetry } from '../ledger/ledger-call';
 import { unknownPartner } from '../partner/partner.errors';
@@ -194,10 +202,7 @@ export class SettlementService {
   }
 
   async markPaid(instructionId: string | null, paymentReference: string): Promise<InstructionRow> {
-    const reference = paymentReference.trim();
-    if (reference.length < 1 || reference.length > 200) {
-      throw new BusinessError(CommonErrorCode.INVALID_INPUT, 'paymentReference must be 1 to 200 characters', ['input', 'paymentReference']);
-    }
+    const reference = requireText(paymentReference, ['input', 'paymentReference'], REFERENCE_TEXT);
     const rows = await queryRows<InstructionRow>(
       this.dataSource,
       `UPDATE payment_instructions SET status = 'PAID', payment_reference = $2, resolved_at = clock_timestamp()
@@ -225,10 +230,7 @@ export class SettlementService {
     field = ['input'],
   ): Promise<ItemRow> {
     const key = requireIdempotencyKey(input.idempotencyKey);
-    const reason = input.reason.trim();
-    if (reason.length < 3 || reason.length > 500) {
-      throw new BusinessError('REASON_REQUIRED', 'An adjustment needs a reason (3 to 500 characters)', [...field, 'reason']);
-    }
+    const reason = requireText(input.reason, [...field, 'reason'], REASON_TEXT);
     const { partnerId } = input;
     const { minor, currency } = parseMoney(input.amount, [...field, 'amount']);
     const [partner] = partnerId
@@ -320,10 +322,7 @@ export class SettlementService {
 
   /** A partner disputes one of its closed lines; the closed statement itself never changes. */
   async dispute(partnerId: string, input: DisputeSettlementLineInput): Promise<DisputeRow> {
-    const reason = input.reason.trim();
-    if (reason.length < 3 || reason.length > 2000) {
-      throw new BusinessError('REASON_REQUIRED', 'A dispute needs a reason (3 to 2000 characters)', ['input', 'reason']);
-    }
+    const reason = requireText(input.reason, ['input', 'reason'], { ...REASON_TEXT, max: 2000 });
     const periodId = localIdOf(input.periodId, 'SettlementPeriod');
     const rows = await queryRows<DisputeRow>(
       this.dataSource,
@@ -344,8 +343,7 @@ export class SettlementService {
       ? await queryRows<DisputeRow>(this.dataSource, 'SELECT * FROM settlement_disputes WHERE id = $1 AND resolved_at IS NULL', [disputeId])
       : [];
     if (!dispute) throw new BusinessError('UNKNOWN_DISPUTE', 'No open dispute with that ID', ['input', 'disputeId']);
-    const resolution = input.resolution.trim();
-    if (resolution.length < 3) throw new BusinessError('REASON_REQUIRED', 'Say how the dispute was resolved', ['input', 'resolution']);
+    const resolution = requireText(input.resolution, ['input', 'resolution'], { ...REASON_TEXT, max: 2000 });
     const item = input.adjustment
       ? await this.adjust(
           principal,

@@ -231,7 +231,7 @@ describe('a settlement period', () => {
     expect(linesOf(await statementsOf(period!.id), cinema.id)).toEqual({ ADJUSTMENT: [null, '0.48'] });
   });
 
-  it('refuses adjustments without a reason or in another currency', async () => {
+  it('refuses adjustments without a reason, in another currency or beyond the maximum amount', async () => {
     const noReason = await t.operator.ok(PostSettlementAdjustmentDocument, {
       input: { partnerId: cinema.id, amount: { amount: '1', currency: 'EUR' }, reason: '', idempotencyKey: newKey() },
     });
@@ -240,6 +240,18 @@ describe('a settlement period', () => {
       input: { partnerId: cinema.id, amount: { amount: '1', currency: 'GBP' }, reason: 'because', idempotencyKey: newKey() },
     });
     expect(currency.postSettlementAdjustment.userErrors[0].code).toBe('CURRENCY_MISMATCH');
+    const huge = await t.operator.request(PostSettlementAdjustmentDocument, {
+      input: {
+        partnerId: cinema.id,
+        amount: { amount: '99999999999999999999999.00', currency: 'EUR' },
+        reason: 'too much',
+        idempotencyKey: newKey(),
+      },
+    });
+    expect(huge.errors).toBeUndefined();
+    expect(huge.data!.postSettlementAdjustment.userErrors).toMatchObject([
+      { code: 'INVALID_AMOUNT', field: ['input', 'amount', 'amount'] },
+    ]);
   });
 });
 
@@ -353,5 +365,42 @@ describe('reports', () => {
     const closed = await services.settlement.closeScheduled(new Date(), 'daily', 'job:test');
     expect(closed === null).toBe(new Date(last) >= startOfToday);
     expect(await services.settlement.closeScheduled(new Date(), 'daily', 'job:test')).toBeNull();
+  });
+});
+
+describe('amounts and text in statements', () => {
+  it('prints an adjustment with the currency’s decimals, and escapes formulas in text cells of the CSV but keeps amounts numeric', async () => {
+    const shop = await onboardPartner(t, { category: 'shop' });
+    const adjust = async (amount: string, reason: string) =>
+      (
+        await t.operator.ok(PostSettlementAdjustmentDocument, {
+          input: { partnerId: shop.id, amount: { amount, currency: 'EUR' }, reason, idempotencyKey: newKey() },
+        })
+      ).postSettlementAdjustment;
+    const hostile = ['=HYPERLINK("https://evil.example","pay")', '+1+cmd|x', '@SUM(1)', '-2+3', 'plain reason'];
+    const posted = [await adjust('-12.50', hostile[0]), await adjust('3', hostile[1])];
+    for (const reason of hostile.slice(2)) posted.push(await adjust('0.5', reason));
+    // numeric division in SQL had left "-12.5000000000000000"
+    expect(posted.map((p) => p.item!.amount)).toEqual(['-12.50', '3.00', '0.50', '0.50', '0.50']);
+    const { period } = await close();
+    const { settlementPeriod } = await t.operator.ok(SettlementLineItemsDocument, { id: period!.id });
+    const [line] = settlementPeriod!.statements.find((s) => s.partner.id === shop.id)!.lines;
+    const items = line.items.edges.map((e) => e.node.amount);
+    expect(items).toEqual(['-12.50', '3.00', '0.50', '0.50', '0.50']);
+
+    const response = await fetch(`${t.app.url}/settlement/statement.csv?period=${period!.id}&partner=${shop.id}`, {
+      headers: { authorization: `Bearer ${shop.key}` },
+    });
+    const rows = (await response.text()).trim().split('\n');
+    expect(rows.filter((r) => r.startsWith('LINE,')).map((r) => r.split(',').slice(3, 6))).toEqual([['ADJUSTMENT', '5', '-8.00']]);
+    expect(rows.filter((r) => r.startsWith('NET,')).map((r) => r.split(',')[5])).toEqual(['-8.00']);
+    // Amounts stay plain numbers (a negative one too); each text cell that a spreadsheet would run is prefixed with '.
+    expect(rows.filter((r) => r.startsWith('ITEM,')).map((r) => r.split(',').slice(4, -2).join(','))).toEqual([
+      `1,-12.50,"'=HYPERLINK(""https://evil.example"",""pay"")"`,
+      `1,3.00,'+1+cmd|x`,
+      `1,0.50,'@SUM(1)`,
+      `1,0.50,'-2+3`,
+      `1,0.50,plain reason`,
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { parseMoney } from '../common/money';
 import { localIdOf } from '../common/relay';
-import { BusinessError, CommonErrorCode, Validation } from '../common/user-error';
+import { BusinessError, CommonErrorCode, NAME_TEXT, Validation } from '../common/user-error';
 import { queryRows } from '../database/data-source';
 import { unknownPartner } from '../partner/partner.errors';
 import type { CreateStampCardInput, StampCardRow } from './stamp-card.types';
@@ -16,7 +16,7 @@ export class StampCardService {
   async create(principal: Principal, input: CreateStampCardInput): Promise<StampCardRow> {
     const name = input.name.trim();
     new Validation()
-      .check(name.length >= 1 && name.length <= 200, CommonErrorCode.INVALID_INPUT, ['input', 'name'], 'name must be 1 to 200 characters')
+      .text(name, ['input', 'name'], NAME_TEXT)
       .check(
         input.stampsRequired >= 2 && input.stampsRequired <= 100,
         CommonErrorCode.INVALID_INPUT,

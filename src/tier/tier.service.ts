@@ -12,7 +12,7 @@ export class TierService {
     const name = input.name.trim();
     const multiplier = input.earnMultiplier ?? '1';
     new Validation()
-      .check(name.length >= 1 && name.length <= 100, CommonErrorCode.INVALID_INPUT, ['input', 'name'], 'name must be 1 to 100 characters')
+      .text(name, ['input', 'name'], { max: 100 })
       .check(
         input.minQualifyingPoints >= 0n,
         CommonErrorCode.INVALID_INPUT,
