@@ -207,7 +207,6 @@ describe('partner console', () => {
     const list = section(page, 'Statements');
     await list.getByRole('cell', { name: 'EUR', exact: true }).waitFor();
     await section(page, 'Net per period').locator('.recharts-bar-rectangle').first().waitFor();
-    await screenshot(page, 'partner-statements');
 
     await list.getByRole('button', { name: /^Lines/ }).click();
     const detail = page.getByRole('region', { name: /^Statement / });
@@ -218,6 +217,7 @@ describe('partner console', () => {
     const items = detail.getByRole('region', { name: 'Items of Points issued' });
     await items.getByRole('cell', { name: 'RX-1001' }).first().waitFor();
     expect(await items.getByRole('row').count()).toBe(1 + 22); // header, 21 purchases and the return
+    await screenshot(page, 'partner-statements');
 
     const [download] = await Promise.all([page.waitForEvent('download'), list.getByRole('link', { name: /^CSV/ }).click()]);
     expect(download.suggestedFilename()).toMatch(/^statement-.*\.csv$/);

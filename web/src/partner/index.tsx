@@ -1,10 +1,14 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
+import { Loading } from '../ui/kit';
 import { MilesPage } from './miles.page';
 import './partner.css';
 import { PurchasesPage } from './purchases.page';
-import { StatementsPage } from './statements.page';
 import { TillPage } from './till.page';
 import { WebhooksPage } from './webhooks.page';
+
+// Statements bring recharts: loaded on their own so the till, used all day, stays small.
+const StatementsPage = lazy(() => import('./statements.page').then((m) => ({ default: m.StatementsPage })));
 
 export const nav = [
   { to: '/partner', label: 'Till' },
@@ -19,7 +23,14 @@ export default function PartnerPages() {
     <Routes>
       <Route path="partner" element={<TillPage />} />
       <Route path="partner/purchases" element={<PurchasesPage />} />
-      <Route path="partner/statements" element={<StatementsPage />} />
+      <Route
+        path="partner/statements"
+        element={
+          <Suspense fallback={<Loading what="Loading statements" />}>
+            <StatementsPage />
+          </Suspense>
+        }
+      />
       <Route path="partner/webhooks" element={<WebhooksPage />} />
       <Route path="partner/miles" element={<MilesPage />} />
       <Route path="partner/*" element={<Navigate to="/partner" replace />} />

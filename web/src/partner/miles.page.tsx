@@ -136,18 +136,20 @@ export function MilesPage() {
               />
             ))}
           </ul>
-          <div className="pager">
-            <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              Previous page
-            </button>
-            <button
-              type="button"
-              disabled={!connection?.pageInfo.hasNextPage || fetching}
-              onClick={() => setCursors((c) => [...c, connection!.pageInfo.endCursor ?? null])}
-            >
-              Next page
-            </button>
-          </div>
+          {(cursors.length > 1 || connection?.pageInfo.hasNextPage) && (
+            <div className="pager">
+              <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+                Previous page
+              </button>
+              <button
+                type="button"
+                disabled={!connection?.pageInfo.hasNextPage || fetching}
+                onClick={() => setCursors((c) => [...c, connection!.pageInfo.endCursor ?? null])}
+              >
+                Next page
+              </button>
+            </div>
+          )}
         </Card>
       )}
     </Page>
@@ -197,7 +199,7 @@ function TransferRow({
         <Field label="Airline reference (optional)" name="airlineReference" autoComplete="off" />
       </ActionForm>
       <ActionForm
-        className="inline-form"
+        className="inline-form reject-form"
         label="Reject"
         busyLabel="Rejecting…"
         onSubmit={async () => {

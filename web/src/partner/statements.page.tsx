@@ -185,23 +185,25 @@ export function StatementsPage() {
                 },
               ]}
             />
-            <div className="pager">
-              <button
-                type="button"
-                className="secondary"
-                disabled={cursors.length === 1}
-                onClick={() => setCursors((c) => c.slice(0, -1))}
-              >
-                Newer statements
-              </button>
-              <button
-                type="button"
-                disabled={!connection?.pageInfo.hasNextPage || fetching}
-                onClick={() => setCursors((c) => [...c, connection!.pageInfo.endCursor ?? null])}
-              >
-                Older statements
-              </button>
-            </div>
+            {(cursors.length > 1 || connection?.pageInfo.hasNextPage) && (
+              <div className="pager">
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={cursors.length === 1}
+                  onClick={() => setCursors((c) => c.slice(0, -1))}
+                >
+                  Newer statements
+                </button>
+                <button
+                  type="button"
+                  disabled={!connection?.pageInfo.hasNextPage || fetching}
+                  onClick={() => setCursors((c) => [...c, connection!.pageInfo.endCursor ?? null])}
+                >
+                  Older statements
+                </button>
+              </div>
+            )}
           </Card>
           {selected && <StatementDetail key={statementKey(selected)} statement={selected} />}
         </>
@@ -239,7 +241,8 @@ function NetChart({ statements }: { statements: readonly Statement[] }) {
         <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="period" />
-          <YAxis />
+          {/* Zero always shows, so a bar's length is its net (never a slice of an axis starting elsewhere). */}
+          <YAxis domain={[(min: number) => Math.min(0, min), (max: number) => Math.max(0, max)]} width={64} />
           <ReferenceLine y={0} stroke="#5b6675" />
           <Tooltip formatter={(value, name) => formatMoney({ amount: String(value), currency: String(name) })} />
           {currencies.length > 1 && <Legend />}

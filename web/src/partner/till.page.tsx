@@ -537,17 +537,16 @@ function RedeemForm({ card, partnerId, keys, onDone }: KeyedFormProps & { card: 
             {v.redemption?.reward.name} for {formatPoints(v.redemption?.pointsSpent)}
             {v.member && <> — card {v.member.cardNumber} now has {formatPoints(v.member.balance)}</>}.
             {v.redemption?.voucher && (
-              <>
-                {' '}
+              <span className="code-line">
                 Voucher code: <code className="secret">{v.redemption.voucher.code}</code>
-              </>
+              </span>
             )}
             {v.redemption?.giftCard?.code && (
-              <>
-                {' '}
-                Gift card code (shown only now: hand it to the member): <code className="secret">{v.redemption.giftCard.code}</code>,{' '}
-                {formatMoney(v.redemption.giftCard.balance)} until {formatDate(v.redemption.giftCard.expiresAt)}
-              </>
+              <span className="code-line">
+                Gift card code, shown only now (hand it to the member; it will not be shown again):{' '}
+                <code className="secret">{v.redemption.giftCard.code}</code> — {formatMoney(v.redemption.giftCard.balance)} until{' '}
+                {formatDate(v.redemption.giftCard.expiresAt)}
+              </span>
             )}
           </>
         )}
