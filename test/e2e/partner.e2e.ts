@@ -80,7 +80,7 @@ describe('partner console', () => {
   });
   afterAll(() => page?.context().close());
 
-  it('serves a member at the till: enrol, a purchase double-clicked once, a return, a voucher, a gift card', async () => {
+  it('serves a member at the till: enrol, a purchase double-clicked once, a retry with the same key, a return, a voucher, a gift card', async () => {
     await page.getByRole('link', { name: 'Till' }).click();
 
     const enrol = section(page, 'Enrol a card');
@@ -107,13 +107,37 @@ describe('partner console', () => {
     await purchase.getByRole('button', { name: 'Record purchase' }).click();
     await expect(purchase.getByRole('alert').textContent()).resolves.toContain('DUPLICATE_REFERENCE');
 
+    // The answer is lost on the way back (the server did record it): the retry sends the same key
+    // and gets the first answer; still one purchase.
+    const keysSent: string[] = [];
+    let dropped = false;
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postDataJSON() as { query?: string; variables?: { input?: { idempotencyKey?: string } } } | null;
+      if (!body?.query?.includes('PartnerTillPurchase')) return route.continue();
+      keysSent.push(body.variables!.input!.idempotencyKey!);
+      if (dropped) return route.continue();
+      dropped = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await purchase.getByLabel('Amount (EUR)').fill('5.00');
+    await purchase.getByLabel('Receipt reference').fill('RX-1002');
+    await purchase.getByRole('button', { name: 'Record purchase' }).click();
+    await purchase.getByText('Submit again to retry').waitFor();
+    await purchase.getByRole('button', { name: 'Record purchase' }).click();
+    await purchase.getByText('Earned 100 pts').waitFor();
+    await page.unroute('**/graphql');
+    expect(keysSent).toHaveLength(2);
+    expect(keysSent[1]).toBe(keysSent[0]);
+    expect(await purchasesWithReference('RX-1002')).toHaveLength(1);
+
     // Part of it comes back: 10 of 50 EUR takes back a fifth of the points.
     const ret = section(page, 'Record a return');
     await ret.getByLabel('Purchase reference').fill('RX-1001');
     await ret.getByLabel('Amount returned (EUR)').fill('10.00');
     await ret.getByRole('button', { name: 'Record return' }).click();
     await ret.getByText('Took back 200 pts').waitFor();
-    await section(page, 'Card lookup').getByText('800 pts').waitFor();
+    await section(page, 'Card lookup').getByText('900 pts').waitFor();
 
     // A reward it fulfils, redeemed at the till: the voucher code it gets is then honoured.
     const redeem = section(page, 'Redeem a reward');
@@ -143,12 +167,12 @@ describe('partner console', () => {
 
     await section(page, 'Card lookup').getByLabel('Card number').fill(card);
     await section(page, 'Card lookup').getByRole('button', { name: 'Look up' }).click();
-    await section(page, 'Card lookup').getByText('100 pts').waitFor();
+    await section(page, 'Card lookup').getByText('200 pts').waitFor();
     await screenshot(page, 'partner-till');
   });
 
   it('lists its purchases with their returns, a page at a time', async () => {
-    // 20 more purchases push RX-1001 onto the second page.
+    // 20 more purchases push RX-1001 and RX-1002 onto the second page.
     const { recordPurchases } = await pharmacy.client.ok(RecordPurchasesDocument, {
       input: {
         purchases: Array.from({ length: 20 }, (_, i) => ({
@@ -211,12 +235,13 @@ describe('partner console', () => {
     await list.getByRole('button', { name: /^Lines/ }).click();
     const detail = page.getByRole('region', { name: /^Statement / });
     const issuance = detail.getByRole('row').filter({ hasText: 'Points issued' });
-    // 1,000 + 20 × 20 points issued, 200 returned, at 0.01 EUR: the pharmacy pays 12.00 EUR.
-    await expect(issuance.textContent()).resolves.toContain('1,200 pts');
+    // 1,000 + 100 + 20 × 20 points issued, 200 returned, at 0.01 EUR: the pharmacy pays 13.00 EUR.
+    await expect(issuance.textContent()).resolves.toContain('1,300 pts');
+    await expect(issuance.textContent()).resolves.toContain('-€13.00');
     await issuance.getByRole('button', { name: /^Items/ }).click();
     const items = detail.getByRole('region', { name: 'Items of Points issued' });
     await items.getByRole('cell', { name: 'RX-1001' }).first().waitFor();
-    expect(await items.getByRole('row').count()).toBe(1 + 22); // header, 21 purchases and the return
+    expect(await items.getByRole('row').count()).toBe(1 + 23); // header, 22 purchases and the return
     await screenshot(page, 'partner-statements');
 
     const [download] = await Promise.all([page.waitForEvent('download'), list.getByRole('link', { name: /^CSV/ }).click()]);
