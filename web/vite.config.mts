@@ -13,6 +13,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    manifest: true,
     chunkSizeWarningLimit: 800,
     rollupOptions: {
       // React Router marks its modules "use client" for server components; a plain SPA ignores it.
