@@ -40,6 +40,7 @@ const WHO_MAY: Record<string, Caller[]> = {
   'Query.me': M,
   'Query.member': ANY,
   'Query.members': O,
+  'Query.milesRatios': ANY,
   'Query.node': ANY,
   'Query.partners': O,
   'Query.pointsLiability': O,

@@ -3,7 +3,16 @@ import { createServices } from '../graphql/context';
 import { scheduledJobs } from '../jobs/scheduler';
 import { enrolMember, newKey, onboardPartner } from '../../test/support/coalition-fixtures';
 import { startTestApp, TestApp } from '../../test/support/test-app';
-import { ExpirePointsDocument, MemberStatusDocument, RecordPurchaseDocument } from '../../test/generated/graphql';
+import {
+  CreateRewardDocument,
+  ExpirePointsDocument,
+  MemberExpiringPointsDocument,
+  MemberStatusDocument,
+  MyExpiringPointsDocument,
+  RecordPurchaseDocument,
+  RedeemRewardDocument,
+  UpdateCoalitionSettingsDocument,
+} from '../../test/generated/graphql';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -74,5 +83,79 @@ describe('scheduled jobs', () => {
     for (const job of scheduledJobs('daily')) await job.run(services, now);
     const [{ n: after }] = await t.dataSource.query('SELECT count(*) AS n FROM ledger_entries');
     expect(after).toBe(before);
+  });
+});
+
+describe('Member.expiringPoints', () => {
+  it('sums unspent points per expiry instant within the window, soonest first, as spending draws them; a partner sees what it funded', async () => {
+    const grocer = await onboardPartner(t);
+    const baker = await onboardPartner(t);
+    const card = await enrolMember(t);
+    const buy = (partner: typeof grocer, amount: string) =>
+      partner.client.ok(RecordPurchaseDocument, {
+        input: { cardNumber: card, amount: { amount, currency: 'EUR' }, reference: newKey(), idempotencyKey: newKey() },
+      });
+    const expiringIn = (months: number) => t.operator.ok(UpdateCoalitionSettingsDocument, { input: { expiryMonths: months } });
+    try {
+      await expiringIn(1);
+      await buy(grocer, '30');
+      await buy(baker, '20');
+      await expiringIn(2);
+      await buy(grocer, '40');
+    } finally {
+      await expiringIn(36);
+    }
+    await buy(grocer, '100');
+    const expiries: string[] = (
+      await t.dataSource.query(
+        `SELECT DISTINCT l.expires_at FROM point_lots l JOIN members m ON m.id = l.member_id WHERE m.card_number = $1 ORDER BY 1`,
+        [card],
+      )
+    ).map((r: { expires_at: Date }) => r.expires_at.toISOString());
+    expect(expiries).toHaveLength(3);
+    const [soon, later, far] = expiries;
+
+    const member = t.anonymous.as(await t.memberToken(card));
+    const mine = async (days?: number) => (await member.ok(MyExpiringPointsDocument, { days })).me!.expiringPoints;
+    // A month on is at most 32 days away, two months at most 63.
+    expect(await mine(70)).toEqual([
+      { expiresAt: soon, points: 50 },
+      { expiresAt: later, points: 40 },
+    ]);
+    expect(await mine(0)).toEqual([]);
+    expect(await mine(3660)).toEqual([
+      { expiresAt: soon, points: 50 },
+      { expiresAt: later, points: 40 },
+      { expiresAt: far, points: 100 },
+    ]);
+    const withinThirty = (await mine(70)).filter((e) => new Date(e.expiresAt).getTime() <= Date.now() + 30 * 86_400_000);
+    expect(await mine()).toEqual(withinThirty);
+
+    // Spending takes the soonest first, the older lot of a tie first: the grocer's 30, then 5 of the baker's 20.
+    const { createReward } = await t.operator.ok(CreateRewardDocument, {
+      input: { name: 'Loaf', kind: 'VOUCHER', pointsCost: 35, fulfilledBy: baker.id },
+    });
+    const { redeemReward } = await member.ok(RedeemRewardDocument, {
+      input: { rewardId: createReward.reward!.id, idempotencyKey: newKey() },
+    });
+    expect(redeemReward.userErrors).toEqual([]);
+    expect(await mine(70)).toEqual([
+      { expiresAt: soon, points: 15 },
+      { expiresAt: later, points: 40 },
+    ]);
+    const asOperator = (await t.operator.ok(MemberExpiringPointsDocument, { cardNumber: card, days: 70 })).member!;
+    expect(asOperator).toEqual({ balance: 155, expiringPoints: await mine(70) });
+    const seenBy = async (partner: typeof grocer) =>
+      (await partner.client.ok(MemberExpiringPointsDocument, { cardNumber: card, days: 70 })).member!.expiringPoints;
+    expect(await seenBy(grocer)).toEqual([{ expiresAt: later, points: 40 }]);
+    expect(await seenBy(baker)).toEqual([{ expiresAt: soon, points: 15 }]);
+  });
+
+  it('refuses a window below 0 or beyond ten years', async () => {
+    const member = t.anonymous.as(await t.memberToken(await enrolMember(t)));
+    for (const days of [-1, 3661]) {
+      const result = await member.request(MyExpiringPointsDocument, { days });
+      expect(result.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    }
   });
 });

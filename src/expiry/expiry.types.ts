@@ -13,3 +13,9 @@ export class ExpirePointsPayload {
   expiredPoints: bigint = 0n;
   @Field(() => [UserError]) userErrors!: UserError[];
 }
+
+@ObjectType({ description: 'Unspent points that expire at one instant (the end of their earning day, the expiry term later).' })
+export class ExpiringPoints {
+  @Field(() => DateTimeScalar) expiresAt!: Date;
+  @Field(() => PointsScalar) points!: bigint;
+}

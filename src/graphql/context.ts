@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { PurchaseService } from '../earning/purchase.service';
 import { EngagementService } from '../engagement/engagement.service';
+import { ExpiryService } from '../expiry/expiry.service';
 import { GiftCardService } from '../gift-card/gift-card.service';
 import { Ledger } from '../ledger/ledger.service';
 import { TransactionService } from '../ledger/transaction.service';
@@ -28,6 +29,7 @@ export interface Services {
   giftCards: GiftCardService;
   promotions: PromotionService;
   engagement: EngagementService;
+  expiry: ExpiryService;
   tiers: TierService;
   stampCards: StampCardService;
   miles: MilesService;
@@ -48,6 +50,7 @@ export function createServices(dataSource: DataSource, { strictUrls = true }: { 
     giftCards: new GiftCardService(dataSource),
     promotions: new PromotionService(dataSource),
     engagement: new EngagementService(dataSource),
+    expiry: new ExpiryService(dataSource),
     tiers: new TierService(dataSource),
     stampCards: new StampCardService(dataSource),
     miles: new MilesService(dataSource),

@@ -4,11 +4,11 @@ import { authChecker } from '../auth/auth-checker';
 import { DateTimeScalar } from '../common/scalars';
 import { PartnerPurchasesResolver, PurchaseResolver } from '../earning/purchase.resolver';
 import { EngagementResolver } from '../engagement/engagement.resolver';
-import { ExpiryResolver } from '../expiry/expiry.resolver';
+import { ExpiryResolver, MemberExpiryResolver } from '../expiry/expiry.resolver';
 import { GiftCardResolver, MemberGiftCardsResolver } from '../gift-card/gift-card.resolver';
 import { MemberTransactionsResolver, TransactionResolver } from '../ledger/transaction.resolver';
 import { MemberResolver } from '../member/member.resolver';
-import { MemberMilesResolver, MilesResolver, PartnerMilesResolver } from '../miles/miles.resolver';
+import { MemberMilesResolver, MilesRatioResolver, MilesResolver, PartnerMilesResolver } from '../miles/miles.resolver';
 import { PartnerResolver } from '../partner/partner.resolver';
 import { PromotionResolver } from '../promotion/promotion.resolver';
 import { MemberRewardsResolver, RedemptionResolver, RewardResolver } from '../reward/reward.resolver';
@@ -41,6 +41,7 @@ export const resolvers = [
   GiftCardResolver,
   MemberGiftCardsResolver,
   ExpiryResolver,
+  MemberExpiryResolver,
   PromotionResolver,
   EngagementResolver,
   TierResolver,
@@ -48,6 +49,7 @@ export const resolvers = [
   StampCardResolver,
   MemberStampCardsResolver,
   MilesResolver,
+  MilesRatioResolver,
   MemberMilesResolver,
   PartnerMilesResolver,
   SettingsResolver,

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertActsForPartner, canActForPartner, canSeeMember } from '../auth/authorize';
 import type { Principal } from '../auth/principal';
 import { ConnectionShape, pageWindow, toConnection } from '../common/relay';
@@ -9,6 +9,8 @@ import { Partner, toPartner } from '../partner/partner.types';
 import {
   ConvertMilesToPointsInput,
   ConvertPointsToMilesInput,
+  MilesDirection,
+  MilesRatio,
   MilesTransfer,
   MilesTransferConnection,
   MilesTransferPayload,
@@ -17,6 +19,7 @@ import {
   ResolveMilesTransferInput,
   SetMilesRatioInput,
   SetMilesRatioPayload,
+  toMilesRatio,
   toMilesTransfer,
 } from './miles.types';
 
@@ -89,6 +92,26 @@ export class MilesResolver {
   @FieldResolver(() => Partner)
   async airline(@Root() transfer: MilesTransfer, @Ctx() ctx: Context): Promise<Partner> {
     return toPartner((await ctx.loaders.partner.load(transfer.airlineId))!);
+  }
+}
+
+@Resolver(() => MilesRatio)
+export class MilesRatioResolver {
+  @Authorized()
+  @Query(() => [MilesRatio], {
+    description:
+      'Conversion ratios in force now, one per airline and direction, by airline name (TO_MILES: where a member can move points).',
+  })
+  async milesRatios(
+    @Arg('direction', () => MilesDirection, { nullable: true }) direction: MilesDirection | null,
+    @Ctx() ctx: Context,
+  ): Promise<MilesRatio[]> {
+    return (await ctx.services.miles.ratiosInForce(direction ?? null)).map(toMilesRatio);
+  }
+
+  @FieldResolver(() => Partner)
+  async airline(@Root() ratio: MilesRatio, @Ctx() ctx: Context): Promise<Partner> {
+    return toPartner((await ctx.loaders.partner.load(ratio.airlineId))!);
   }
 }
 

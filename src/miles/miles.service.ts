@@ -10,6 +10,8 @@ import { unknownPartner } from '../partner/partner.errors';
 import type {
   ConvertMilesToPointsInput,
   ConvertPointsToMilesInput,
+  MilesDirection,
+  MilesRatioRow,
   MilesTransferRow,
   MilesTransferStatus,
   ResolveMilesTransferInput,
@@ -73,6 +75,23 @@ export class MilesService {
       [airlineId, input.direction, input.points, input.miles, input.minimum ?? 0n, effectiveFrom, input.pricePerMile ?? '0'],
     );
     if (rows.length === 0) throw unknownPartner(['input', 'airlineId']);
+  }
+
+  /**
+   * The ratios in force now, one per airline and direction, by airline name: where a member can
+   * move points (TO_MILES) and at what rate. What the operator pays per mile stays out of it.
+   */
+  ratiosInForce(direction: MilesDirection | null): Promise<MilesRatioRow[]> {
+    return queryRows<MilesRatioRow>(
+      this.dataSource,
+      `SELECT r.airline_id, r.direction, r.points, r.miles, r.minimum, r.effective_from
+         FROM (SELECT DISTINCT ON (airline_id, direction) * FROM miles_ratios
+                WHERE effective_from <= now() AND ($1::text IS NULL OR direction = $1)
+                ORDER BY airline_id, direction, effective_from DESC) r
+         JOIN partners p ON p.id = r.airline_id
+        ORDER BY lower(p.name) COLLATE "C", r.direction`,
+      [direction],
+    );
   }
 
   /** A member moves points to an airline: held now, captured when the airline confirms. */

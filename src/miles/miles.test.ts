@@ -7,6 +7,7 @@ import {
   ConvertMilesToPointsDocument,
   ConvertPointsToMilesDocument,
   MemberStatusDocument,
+  MilesRatiosDocument,
   RecordPurchaseDocument,
   RejectMilesTransferDocument,
   SetMilesRatioDocument,
@@ -111,5 +112,30 @@ describe('miles to points', () => {
       input: { cardNumber: card, miles: 500, reference: 'X', idempotencyKey: newKey() },
     });
     expect(noRatio.convertMilesToPoints.userErrors[0].code).toBe('NOT_AN_AIRLINE');
+  });
+});
+
+describe('milesRatios', () => {
+  it('lists the ratio in force now per airline and direction, for any caller; a later one is not shown before its time', async () => {
+    const skyward = await onboardPartner(t, { name: 'Skyward Air', category: 'airline-3' });
+    const ratio = (points: number, miles: number, extra: { minimum?: number; effectiveFrom?: string } = {}) =>
+      t.operator.ok(SetMilesRatioDocument, { input: { airlineId: skyward.id, direction: 'TO_MILES', points, miles, ...extra } });
+    await ratio(3, 1, { minimum: 300 });
+    await ratio(5, 1, { effectiveFrom: new Date(Date.now() + 3_600_000).toISOString() });
+    const member = t.anonymous.as(await t.memberToken(await enrolMember(t)));
+    const toMiles = (await member.ok(MilesRatiosDocument, { direction: 'TO_MILES' })).milesRatios;
+    expect(toMiles.every((r) => r.direction === 'TO_MILES')).toBe(true);
+    expect(toMiles.map((r) => r.airline.name)).toEqual(expect.arrayContaining([airline.name, otherAirline.name, 'Skyward Air']));
+    expect(toMiles.map((r) => r.airline.name)).not.toContain(grocer.name);
+    expect(toMiles.find((r) => r.airline.id === skyward.id)).toMatchObject({ points: 3, miles: 1, minimum: 300 });
+    expect(toMiles.find((r) => r.airline.id === airline.id)).toMatchObject({ points: 100, miles: 50, minimum: 500 });
+
+    // A newer ratio in force replaces the older one; without a direction both directions are listed.
+    await ratio(4, 1);
+    const all = (await grocer.client.ok(MilesRatiosDocument, {})).milesRatios;
+    expect(all.filter((r) => r.airline.id === skyward.id)).toMatchObject([{ direction: 'TO_MILES', points: 4, miles: 1, minimum: 0 }]);
+    expect(all.filter((r) => r.airline.id === airline.id).map((r) => r.direction)).toEqual(['TO_MILES', 'TO_POINTS']);
+    const names = all.map((r) => r.airline.name.toLowerCase());
+    expect(names).toEqual([...names].sort());
   });
 });

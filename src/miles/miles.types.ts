@@ -80,6 +80,36 @@ export class MilesTransfersArgs extends ConnectionArgs {
   status?: MilesTransferStatus | null;
 }
 
+@ObjectType('MilesRatio', { description: "An airline's conversion ratio in force: this many points are worth this many miles." })
+export class MilesRatio {
+  @Field(() => MilesDirection) direction!: MilesDirection;
+  @Field(() => PointsScalar) points!: bigint;
+  @Field(() => PointsScalar, { description: 'Rounded down for the member.' }) miles!: bigint;
+  @Field(() => PointsScalar, { description: 'Smallest transfer, in points (TO_MILES) or miles (TO_POINTS).' }) minimum!: bigint;
+  @Field(() => DateTimeScalar) effectiveFrom!: Date;
+  airlineId!: string;
+}
+
+export interface MilesRatioRow {
+  airline_id: string;
+  direction: MilesDirection;
+  points: string;
+  miles: string;
+  minimum: string;
+  effective_from: Date;
+}
+
+export function toMilesRatio(r: MilesRatioRow): MilesRatio {
+  return Object.assign(new MilesRatio(), {
+    direction: r.direction,
+    points: BigInt(r.points),
+    miles: BigInt(r.miles),
+    minimum: BigInt(r.minimum),
+    effectiveFrom: r.effective_from,
+    airlineId: r.airline_id,
+  });
+}
+
 @InputType()
 export class SetMilesRatioInput {
   @Field(() => ID) airlineId!: string;

@@ -1,12 +1,29 @@
 import { Route, Routes } from 'react-router-dom';
+import { HistoryPage } from './history.page';
+import { MilesPage } from './miles.page';
+import { RewardsPage } from './rewards.page';
+import { SurveysPage } from './surveys.page';
 import { WalletPage } from './wallet.page';
+import './member.css';
 
-export const nav = [{ to: '/member', label: 'Wallet' }] as const;
+/** The member app: a phone first (390 px wide and up), signed in with the member's token. */
+export const nav = [
+  { to: '/member', label: 'Wallet' },
+  { to: '/member/history', label: 'History' },
+  { to: '/member/rewards', label: 'Rewards' },
+  { to: '/member/miles', label: 'Miles' },
+  { to: '/member/surveys', label: 'Surveys' },
+] as const;
 
 export default function MemberPages() {
   return (
     <Routes>
       <Route path="member" element={<WalletPage />} />
+      <Route path="member/history" element={<HistoryPage />} />
+      <Route path="member/rewards" element={<RewardsPage />} />
+      <Route path="member/miles" element={<MilesPage />} />
+      <Route path="member/surveys" element={<SurveysPage />} />
+      <Route path="member/surveys/:surveyId" element={<SurveysPage />} />
     </Routes>
   );
 }
