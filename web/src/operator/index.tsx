@@ -1,5 +1,6 @@
+import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
-import { LiabilityPage } from './liability.page';
+import { Loading } from '../ui/kit';
 import { MemberPage, MembersPage } from './members.page';
 import { OperatorOverview } from './overview.page';
 import { PartnerPage } from './partner.page';
@@ -9,6 +10,9 @@ import { RewardsPage } from './rewards.page';
 import { SettlementPage } from './settlement.page';
 import { TiersPage } from './tiers.page';
 import './operator.css';
+
+/** The charts (recharts, most of the console's weight) load only with the page that draws them. */
+const LiabilityPage = lazy(() => import('./liability.page').then((m) => ({ default: m.LiabilityPage })));
 
 export const nav = [
   { to: '/operator', label: 'Overview' },
@@ -33,7 +37,14 @@ export default function OperatorPages() {
       <Route path="operator/promotions" element={<PromotionsPage />} />
       <Route path="operator/tiers" element={<TiersPage />} />
       <Route path="operator/settlement" element={<SettlementPage />} />
-      <Route path="operator/liability" element={<LiabilityPage />} />
+      <Route
+        path="operator/liability"
+        element={
+          <Suspense fallback={<Loading what="Loading the charts" />}>
+            <LiabilityPage />
+          </Suspense>
+        }
+      />
     </Routes>
   );
 }
