@@ -7,6 +7,7 @@ import { PurchaseBatch1795887600000 } from './1795887600000-purchase-batch';
 import { PointsLimits1795891200000 } from './1795891200000-points-limits';
 import { SelfServiceReads1795898400000 } from './1795898400000-self-service-reads';
 import { PartnerEvents1795902000000 } from './1795902000000-partner-events';
+import { PointsFlow1795907400000 } from './1795907400000-points-flow';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   PointsLimits1795891200000,
   SelfServiceReads1795898400000,
   PartnerEvents1795902000000,
+  PointsFlow1795907400000,
 ];

@@ -13,8 +13,10 @@ import { PartnerResolver } from '../partner/partner.resolver';
 import { PromotionResolver } from '../promotion/promotion.resolver';
 import { MemberRewardsResolver, RedemptionResolver, RewardResolver } from '../reward/reward.resolver';
 import { SettingsResolver } from '../settings/settings.resolver';
+import { PointsFlowResolver } from '../settlement/points-flow';
 import {
   PartnerStatementsResolver,
+  SettlementDisputeResolver,
   SettlementItemResolver,
   SettlementLineResolver,
   SettlementResolver,
@@ -58,6 +60,8 @@ export const resolvers = [
   PartnerStatementsResolver,
   SettlementLineResolver,
   SettlementItemResolver,
+  SettlementDisputeResolver,
+  PointsFlowResolver,
   WebhookResolver,
   PartnerWebhooksResolver,
 ] as const;

@@ -24,6 +24,7 @@ import {
   PostSettlementAdjustmentPayload,
   ResolveSettlementDisputeInput,
   SettlementDispute,
+  SettlementDisputeConnection,
   SettlementDisputePayload,
   SettlementItem,
   SettlementItemConnection,
@@ -113,7 +114,9 @@ const toDispute = (r: DisputeRow): SettlementDispute =>
     currency: r.currency,
     reason: r.reason,
     resolution: r.resolution,
+    createdAt: r.created_at,
     resolvedAt: r.resolved_at,
+    partnerId: r.partner_id,
   });
 
 /** Partners see their own statements only; members see none. */
@@ -232,6 +235,18 @@ export class SettlementResolver {
     }));
   }
 
+  @Authorized('OPERATOR', 'PARTNER')
+  @Query(() => SettlementDisputeConnection, { description: 'Disputes of settlement lines, newest first; a partner sees only its own.' })
+  async settlementDisputes(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('open', () => Boolean, { nullable: true, description: 'true: unresolved only; false: resolved only; omitted: all.' })
+    open: boolean | null | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionShape<SettlementDispute>> {
+    const window = pageWindow(args);
+    return toConnection(await ctx.services.settlement.listDisputes(window, open ?? null, ownPartner(ctx)), window, (d) => d.id, toDispute);
+  }
+
   @Authorized('OPERATOR')
   @Mutation(() => SettlementDisputePayload, {
     description: 'Answers a dispute, with an adjustment into the open period when due. Closed statements never change.',
@@ -256,6 +271,14 @@ export class SettlementStatementResolver {
   @FieldResolver(() => Partner)
   async partner(@Root() statement: SettlementStatement, @Ctx() ctx: Context): Promise<Partner> {
     return toPartner((await ctx.loaders.partner.load(statement.partnerId))!);
+  }
+}
+
+@Resolver(() => SettlementDispute)
+export class SettlementDisputeResolver {
+  @FieldResolver(() => Partner, { description: 'The partner that disputes its line.' })
+  async partner(@Root() dispute: SettlementDispute, @Ctx() ctx: Context): Promise<Partner> {
+    return toPartner((await ctx.loaders.partner.load(dispute.partnerId))!);
   }
 }
 

@@ -15,6 +15,7 @@ import {
 import { queryRows } from '../database/data-source';
 import { callLedgerFunction, withRetry } from '../ledger/ledger-call';
 import { unknownPartner } from '../partner/partner.errors';
+import { pointsFlow, PointsFlowInterval, PointsFlowRow } from './points-flow';
 import type {
   CloseSettlementPeriodInput,
   DisputeSettlementLineInput,
@@ -73,6 +74,7 @@ export interface DisputeRow {
   currency: string;
   reason: string;
   resolution: string | null;
+  created_at: Date;
   resolved_at: Date | null;
 }
 
@@ -302,6 +304,11 @@ export class SettlementService {
     return { rate, lines };
   }
 
+  /** Points earned and burned per day or month, for the operator's charts (see points-flow.ts). */
+  flow(interval: PointsFlowInterval, from: Date | null, to: Date | null): Promise<PointsFlowRow[]> {
+    return pointsFlow(this.dataSource, interval, from, to);
+  }
+
   /**
    * The scheduled close: ends the period at the start of the current day or month in the
    * coalition's time zone, unless that period is closed already.
@@ -334,6 +341,18 @@ export class SettlementService {
     );
     if (rows.length === 0) throw new BusinessError('UNKNOWN_LINE', 'No such line on your statement for that period', ['input']);
     return rows[0];
+  }
+
+  /** Disputes, newest first; `open` narrows to unresolved (true) or resolved (false) ones, `partnerId` to one partner's. */
+  listDisputes(window: PageWindow, open: boolean | null, partnerId: string | null): Promise<DisputeRow[]> {
+    return queryRows<DisputeRow>(
+      this.dataSource,
+      `SELECT * FROM settlement_disputes
+        WHERE ($1::boolean IS NULL OR (resolved_at IS NULL) = $1) AND ($2::bigint IS NULL OR partner_id = $2)
+          AND ($3::bigint IS NULL OR id < $3) AND ($4::bigint IS NULL OR id > $4)
+        ORDER BY id ${window.backward ? 'ASC' : 'DESC'} LIMIT $5`,
+      [open, partnerId, window.after, window.before, window.limit + 1],
+    );
   }
 
   /** The operator answers a dispute, with an adjustment into the open period when the partner is right. */

@@ -172,8 +172,12 @@ export class SettlementDispute implements Node {
   @Field(() => String) currency!: string;
   @Field(() => String) reason!: string;
   @Field(() => String, { nullable: true }) resolution!: string | null;
+  @Field(() => DateTimeScalar) createdAt!: Date;
   @Field(() => DateTimeScalar, { nullable: true }) resolvedAt!: Date | null;
+  partnerId!: string;
 }
+
+export const SettlementDisputeConnection = ConnectionType(SettlementDispute, 'SettlementDispute');
 
 @InputType()
 export class DisputeSettlementLineInput {

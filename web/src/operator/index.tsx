@@ -1,12 +1,50 @@
+import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
+import { Loading } from '../ui/kit';
+import { MemberPage, MembersPage } from './members.page';
 import { OperatorOverview } from './overview.page';
+import { PartnerPage } from './partner.page';
+import { PartnersPage } from './partners.page';
+import { PromotionsPage } from './promotions.page';
+import { RewardsPage } from './rewards.page';
+import { SettlementPage } from './settlement.page';
+import { TiersPage } from './tiers.page';
+import './operator.css';
 
-export const nav = [{ to: '/operator', label: 'Overview' }] as const;
+/** The charts (recharts, most of the console's weight) load only with the page that draws them. */
+const LiabilityPage = lazy(() => import('./liability.page').then((m) => ({ default: m.LiabilityPage })));
+
+export const nav = [
+  { to: '/operator', label: 'Overview' },
+  { to: '/operator/partners', label: 'Partners' },
+  { to: '/operator/members', label: 'Members' },
+  { to: '/operator/rewards', label: 'Rewards' },
+  { to: '/operator/promotions', label: 'Promotions' },
+  { to: '/operator/tiers', label: 'Tiers' },
+  { to: '/operator/settlement', label: 'Settlement' },
+  { to: '/operator/liability', label: 'Liability' },
+] as const;
 
 export default function OperatorPages() {
   return (
     <Routes>
       <Route path="operator" element={<OperatorOverview />} />
+      <Route path="operator/partners" element={<PartnersPage />} />
+      <Route path="operator/partners/:id" element={<PartnerPage />} />
+      <Route path="operator/members" element={<MembersPage />} />
+      <Route path="operator/members/:cardNumber" element={<MemberPage />} />
+      <Route path="operator/rewards" element={<RewardsPage />} />
+      <Route path="operator/promotions" element={<PromotionsPage />} />
+      <Route path="operator/tiers" element={<TiersPage />} />
+      <Route path="operator/settlement" element={<SettlementPage />} />
+      <Route
+        path="operator/liability"
+        element={
+          <Suspense fallback={<Loading what="Loading the charts" />}>
+            <LiabilityPage />
+          </Suspense>
+        }
+      />
     </Routes>
   );
 }
