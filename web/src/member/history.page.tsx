@@ -3,8 +3,8 @@ import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { TransactionKind } from '../gql/graphql';
 import { formatDateTime } from '../format';
-import { Empty, ErrorNote, Loading, Page } from '../ui/kit';
-import { ItemList, Pager, PointsDelta } from './member-ui';
+import { Empty, ErrorNote, Loading, Page, Pager } from '../ui/kit';
+import { ItemList, PointsDelta } from './member-ui';
 
 export const HISTORY_PAGE_SIZE = 20;
 

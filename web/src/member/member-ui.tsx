@@ -32,40 +32,6 @@ export function Progress({ value, max, label }: { value: number; max: number; la
   );
 }
 
-/** Previous / next page of a cursor connection. */
-export function Pager({
-  label,
-  page,
-  hasPrevious,
-  hasNext,
-  onPrevious,
-  onNext,
-  disabled,
-}: {
-  label: string;
-  page: number;
-  hasPrevious: boolean;
-  hasNext: boolean;
-  onPrevious: () => void;
-  onNext: () => void;
-  disabled?: boolean;
-}) {
-  if (!hasPrevious && !hasNext) return null;
-  return (
-    <nav className="pager" aria-label={label}>
-      <button type="button" className="secondary" onClick={onPrevious} disabled={disabled || !hasPrevious}>
-        Previous page
-      </button>
-      <span className="muted" aria-live="polite">
-        Page {page}
-      </span>
-      <button type="button" className="secondary" onClick={onNext} disabled={disabled || !hasNext}>
-        Next page
-      </button>
-    </nav>
-  );
-}
-
 export function TextArea({ label, hint, ...area }: { label: string; hint?: string } & React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const id = useId();
   return (

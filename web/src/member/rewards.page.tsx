@@ -3,8 +3,8 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { MemberRedeemRewardMutation, MemberRewardsQuery } from '../gql/graphql';
 import { formatDate, formatMoney, formatPoints } from '../format';
-import { Card, Empty, ErrorNote, Loading, Page, UserErrors, type UserErrorShape } from '../ui/kit';
-import { Badge, ItemList, Pager } from './member-ui';
+import { Card, Empty, ErrorNote, Loading, Page, Pager, UserErrors, type UserErrorShape } from '../ui/kit';
+import { Badge, ItemList } from './member-ui';
 import { useAction } from './use-action';
 
 const CATALOGUE_PAGE_SIZE = 50;

@@ -3,8 +3,8 @@ import { Link } from 'react-router-dom';
 import { useClient, useQuery } from 'urql';
 import { graphql } from '../gql';
 import { formatDate } from '../format';
-import { ActionForm, Card, DataTable, Empty, ErrorNote, Field, Loading, Page } from '../ui/kit';
-import { OneTimeSecret, optional, OutcomeNote, settle, useOutcome, usePages } from './shared';
+import { ActionForm, Card, DataTable, Empty, ErrorNote, Field, Loading, Page, useCursorPages } from '../ui/kit';
+import { OneTimeSecret, optional, OutcomeNote, settle, useOutcome } from './shared';
 
 const PartnerList = graphql(`
   query OperatorPartnerList($after: String) {
@@ -50,7 +50,7 @@ const CreatePartner = graphql(`
 `);
 
 export function PartnersPage() {
-  const { after, pager } = usePages();
+  const { after, pager } = useCursorPages('Partner pages');
   const [{ data, fetching, error }, refetch] = useQuery({ query: PartnerList, variables: { after }, requestPolicy: 'cache-and-network' });
   const partners = data?.partners.edges.map((e) => e.node) ?? [];
   return (

@@ -3,8 +3,8 @@ import { useClient, useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { RewardKind } from '../gql/graphql';
 import { formatMoney, formatPoints } from '../format';
-import { ActionForm, Card, DataTable, Empty, ErrorNote, Field, Loading, Page, SelectField } from '../ui/kit';
-import { optional, OutcomeNote, PartnerSelect, settle, useOutcome, usePages, usePartners, type PartnerSummary } from './shared';
+import { ActionForm, Card, DataTable, Empty, ErrorNote, Field, Loading, Page, SelectField, useCursorPages } from '../ui/kit';
+import { optional, OutcomeNote, PartnerSelect, settle, useOutcome, usePartners, type PartnerSummary } from './shared';
 
 const Rewards = graphql(`
   query OperatorRewards($after: String) {
@@ -81,7 +81,7 @@ const CreateStampCard = graphql(`
 
 type Reward = NonNullable<ReturnType<typeof useRewards>['rewards']>[number];
 function useRewards() {
-  const { after, pager } = usePages();
+  const { after, pager } = useCursorPages('Reward pages');
   const [{ data, fetching, error }, refetch] = useQuery({ query: Rewards, variables: { after }, requestPolicy: 'cache-and-network' });
   return {
     rewards: data?.rewards.edges.map((e) => e.node),

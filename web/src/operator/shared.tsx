@@ -48,33 +48,6 @@ export function PartnerSelect({
   return <SelectField label={label} name={name} options={options} {...select} />;
 }
 
-/**
- * Forward and back through a connection: the cursors of the pages before this one are kept, so
- * Previous goes back exactly. Pages are small enough to pass the server's cost limit.
- */
-export function usePages(): { after: string | null; pager: (pageInfo: { hasNextPage: boolean; endCursor?: string | null }) => ReactNode } {
-  const [stack, setStack] = useState<(string | null)[]>([null]);
-  const after = stack[stack.length - 1];
-  return {
-    after,
-    pager: (pageInfo) =>
-      stack.length > 1 || pageInfo.hasNextPage ? (
-        <div className="pager">
-          {stack.length > 1 && (
-            <button type="button" className="secondary" onClick={() => setStack(stack.slice(0, -1))}>
-              Previous
-            </button>
-          )}
-          {pageInfo.hasNextPage && (
-            <button type="button" className="secondary" onClick={() => setStack([...stack, pageInfo.endCursor ?? null])}>
-              Next
-            </button>
-          )}
-        </div>
-      ) : null,
-  };
-}
-
 /** The outcome of the last submit of a form: a failed request, business refusals, or a success note. */
 export interface Outcome {
   error?: CombinedError;

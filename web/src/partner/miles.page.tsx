@@ -3,7 +3,7 @@ import { useClient, useQuery } from 'urql';
 import { formatDateTime, formatPoints } from '../format';
 import { graphql } from '../gql';
 import type { PartnerMilesQueueQuery } from '../gql/graphql';
-import { ActionForm, Card, Empty, ErrorNote, Field, Loading, Page } from '../ui/kit';
+import { ActionForm, Card, Empty, ErrorNote, Field, Loading, Page, useCursorPages } from '../ui/kit';
 import { Outcome, runKeyed, useIdempotencyKeys } from './actions';
 import { OutcomeNote } from './outcome';
 
@@ -76,10 +76,10 @@ const PAGE_SIZE = 25;
  * (the miles are credited); rejecting gives them back. Each answer has its own idempotency key.
  */
 export function MilesPage() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const { after, pager } = useCursorPages('Pending transfer pages');
   const [{ data, fetching, error }, refetch] = useQuery({
     query: PendingTransfers,
-    variables: { first: PAGE_SIZE, after: cursors[cursors.length - 1] },
+    variables: { first: PAGE_SIZE, after },
     requestPolicy: 'cache-and-network',
   });
   const keys = useIdempotencyKeys();
@@ -115,8 +115,8 @@ export function MilesPage() {
           <Empty>Nothing waiting for an answer.</Empty>
           <p className="muted">
             This queue is for airline partners. When a member converts points into your miles, the points are held and the transfer waits
-            here until you confirm that you credited the miles, or reject it; unanswered ones expire and the points return to the member.
-            If you are not an airline, nothing will appear here.
+            here until you confirm that you credited the miles, or reject it; unanswered ones expire and the points return to the member. If
+            you are not an airline, nothing will appear here.
           </p>
         </Card>
       )}
@@ -136,20 +136,7 @@ export function MilesPage() {
               />
             ))}
           </ul>
-          {(cursors.length > 1 || connection?.pageInfo.hasNextPage) && (
-            <div className="pager">
-              <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-                Previous page
-              </button>
-              <button
-                type="button"
-                disabled={!connection?.pageInfo.hasNextPage || fetching}
-                onClick={() => setCursors((c) => [...c, connection!.pageInfo.endCursor ?? null])}
-              >
-                Next page
-              </button>
-            </div>
-          )}
+          {pager(connection?.pageInfo, fetching)}
         </Card>
       )}
     </Page>

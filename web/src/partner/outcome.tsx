@@ -15,8 +15,8 @@ export function OutcomeNote<T>({ outcome, done }: { outcome: Outcome<T> | null; 
       <ErrorNote error={outcome.error} />
       {outcome.retrying && (
         <p className="muted">
-          The answer did not arrive, so it may or may not have been applied. Submit again to retry: the retry carries the same
-          idempotency key, so the server applies it at most once.
+          The answer did not arrive, so it may or may not have been applied. Submit again to retry: the retry carries the same idempotency
+          key, so the server applies it at most once.
         </p>
       )}
     </>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useQuery } from 'urql';
 import { formatDateTime, formatMoney, formatPoints } from '../format';
 import { graphql } from '../gql';
-import { ActionForm, Card, DataTable, Empty, ErrorNote, Field, Loading, Page } from '../ui/kit';
+import { ActionForm, Card, DataTable, Empty, ErrorNote, Field, Loading, Page, useCursorPages } from '../ui/kit';
 
 const Purchases = graphql(`
   query PartnerPurchaseList($first: Int!, $after: String, $reference: String) {
@@ -47,10 +47,8 @@ const PAGE_SIZE = 20;
 
 /** The partner's purchases, newest first, with their returns; a page at a time. */
 export function PurchasesPage() {
-  // The cursors of the pages seen so far: the last one is the page shown (null: the first page).
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const { after, page: pageNumber, reset, pager } = useCursorPages('Purchase pages');
   const [reference, setReference] = useState('');
-  const after = cursors[cursors.length - 1];
   const [{ data, fetching, error }, refetch] = useQuery({
     query: Purchases,
     variables: { first: PAGE_SIZE, after, reference: reference || null },
@@ -58,7 +56,6 @@ export function PurchasesPage() {
   });
   const connection = data?.currentPartner?.purchases;
   const purchases = connection?.edges.map((e) => e.node) ?? [];
-  const pageNumber = cursors.length;
   return (
     <Page
       title="Purchases"
@@ -73,7 +70,7 @@ export function PurchasesPage() {
           label="Find"
           onSubmit={async (form) => {
             setReference(String(form.get('reference') ?? '').trim());
-            setCursors([null]);
+            reset();
           }}
         >
           <Field label="Reference" name="reference" autoComplete="off" hint="Empty: all purchases" defaultValue={reference} />
@@ -83,7 +80,9 @@ export function PurchasesPage() {
         {fetching && !data && <Loading what="Loading purchases" />}
         <ErrorNote error={error} />
         {data && purchases.length === 0 && (
-          <Empty>{reference ? `No purchase with reference ${reference}.` : pageNumber > 1 ? 'No more purchases.' : 'No purchases recorded yet.'}</Empty>
+          <Empty>
+            {reference ? `No purchase with reference ${reference}.` : pageNumber > 1 ? 'No more purchases.' : 'No purchases recorded yet.'}
+          </Empty>
         )}
         {purchases.length > 0 && (
           <DataTable
@@ -119,18 +118,7 @@ export function PurchasesPage() {
             ]}
           />
         )}
-        <div className="pager">
-          <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            Previous page
-          </button>
-          <button
-            type="button"
-            disabled={!connection?.pageInfo.hasNextPage || fetching}
-            onClick={() => setCursors((c) => [...c, connection!.pageInfo.endCursor ?? null])}
-          >
-            Next page
-          </button>
-        </div>
+        {pager(connection?.pageInfo, fetching)}
       </Card>
     </Page>
   );

@@ -5,7 +5,7 @@ import { chartValue, formatDate, formatDateTime, formatMoney, formatPoints } fro
 import { graphql } from '../gql';
 import type { PartnerStatementListQuery } from '../gql/graphql';
 import { storedCredential } from '../session';
-import { Card, DataTable, Empty, ErrorNote, Loading, Page } from '../ui/kit';
+import { Card, DataTable, Empty, ErrorNote, Loading, Page, useCursorPages } from '../ui/kit';
 
 const Statements = graphql(`
   query PartnerStatementList($first: Int!, $after: String) {
@@ -118,11 +118,11 @@ const statementKey = (s: Statement) => `${s.period.id}:${s.currency}`;
 
 /** Its statements, newest period first: a chart of the net per period, lines, items, CSV. */
 export function StatementsPage() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const { after, pager } = useCursorPages('Statement pages');
   const [open, setOpen] = useState<string | null>(null);
   const [{ data, fetching, error }] = useQuery({
     query: Statements,
-    variables: { first: PAGE_SIZE, after: cursors[cursors.length - 1] },
+    variables: { first: PAGE_SIZE, after },
     requestPolicy: 'cache-and-network',
   });
   const partnerId = data?.currentPartner?.id;
@@ -185,25 +185,7 @@ export function StatementsPage() {
                 },
               ]}
             />
-            {(cursors.length > 1 || connection?.pageInfo.hasNextPage) && (
-              <div className="pager">
-                <button
-                  type="button"
-                  className="secondary"
-                  disabled={cursors.length === 1}
-                  onClick={() => setCursors((c) => c.slice(0, -1))}
-                >
-                  Newer statements
-                </button>
-                <button
-                  type="button"
-                  disabled={!connection?.pageInfo.hasNextPage || fetching}
-                  onClick={() => setCursors((c) => [...c, connection!.pageInfo.endCursor ?? null])}
-                >
-                  Older statements
-                </button>
-              </div>
-            )}
+            {pager(connection?.pageInfo, fetching)}
           </Card>
           {selected && <StatementDetail key={statementKey(selected)} statement={selected} />}
         </>
@@ -334,7 +316,12 @@ function StatementDetail({ statement }: { statement: Statement }) {
           {
             header: 'Items',
             cell: (l) => (
-              <button type="button" className="secondary" aria-expanded={kind === l.kind} onClick={() => setKind(kind === l.kind ? null : l.kind)}>
+              <button
+                type="button"
+                className="secondary"
+                aria-expanded={kind === l.kind}
+                onClick={() => setKind(kind === l.kind ? null : l.kind)}
+              >
                 {kind === l.kind ? 'Hide items' : 'Items'}
                 <span className="visually-hidden"> of {LINE_LABEL[l.kind] ?? l.kind}</span>
               </button>
@@ -366,10 +353,10 @@ function StatementDetail({ statement }: { statement: Statement }) {
 }
 
 function LineItemList({ periodId, currency, kind }: { periodId: string; currency: string; kind: string }) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const { after, page, pager } = useCursorPages('Item pages');
   const [{ data, fetching, error }] = useQuery({
     query: LineItems,
-    variables: { periodId, first: ITEMS_PAGE, after: cursors[cursors.length - 1] },
+    variables: { periodId, first: ITEMS_PAGE, after },
   });
   const line = data?.settlementPeriod?.statements.find((s) => s.currency === currency)?.lines.find((l) => l.kind === kind);
   const items = line?.items.edges.map((e) => e.node) ?? [];
@@ -381,7 +368,7 @@ function LineItemList({ periodId, currency, kind }: { periodId: string; currency
       {data && items.length === 0 && <Empty>No items.</Empty>}
       {items.length > 0 && (
         <DataTable
-          caption={`Oldest first${cursors.length > 1 ? `, page ${cursors.length}` : ''}`}
+          caption={`Oldest first${page > 1 ? `, page ${page}` : ''}`}
           rows={items}
           rowKey={(i) => i.id}
           columns={[
@@ -396,20 +383,7 @@ function LineItemList({ periodId, currency, kind }: { periodId: string; currency
           ]}
         />
       )}
-      {(cursors.length > 1 || line?.items.pageInfo.hasNextPage) && (
-        <div className="pager">
-          <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            Previous items
-          </button>
-          <button
-            type="button"
-            disabled={!line?.items.pageInfo.hasNextPage}
-            onClick={() => setCursors((c) => [...c, line!.items.pageInfo.endCursor ?? null])}
-          >
-            Next items
-          </button>
-        </div>
-      )}
+      {pager(line?.items.pageInfo, fetching)}
     </section>
   );
 }

@@ -337,7 +337,10 @@ interface KeyedFormProps {
 
 function PurchaseForm({ card, currency, keys, onDone }: KeyedFormProps & { card: string; currency: string }) {
   const client = useClient();
-  const [outcome, setOutcome] = useState<Outcome<{ pointsEarned?: number | null; member?: { cardNumber: string; balance: number } | null }> | null>(null);
+  const [outcome, setOutcome] = useState<Outcome<{
+    pointsEarned?: number | null;
+    member?: { cardNumber: string; balance: number } | null;
+  }> | null>(null);
   const [formKey, setFormKey] = useState(0);
   return (
     <Card title="Record a purchase">
@@ -393,7 +396,10 @@ function PurchaseForm({ card, currency, keys, onDone }: KeyedFormProps & { card:
 
 function ReturnForm({ currency, keys, onDone }: KeyedFormProps & { currency: string }) {
   const client = useClient();
-  const [outcome, setOutcome] = useState<Outcome<{ pointsReversed?: number | null; member?: { cardNumber: string; balance: number } | null }> | null>(null);
+  const [outcome, setOutcome] = useState<Outcome<{
+    pointsReversed?: number | null;
+    member?: { cardNumber: string; balance: number } | null;
+  }> | null>(null);
   const [formKey, setFormKey] = useState(0);
   return (
     <Card title="Record a return">
@@ -535,7 +541,13 @@ function RedeemForm({ card, partnerId, keys, onDone }: KeyedFormProps & { card: 
         done={(v) => (
           <>
             {v.redemption?.reward.name} for {formatPoints(v.redemption?.pointsSpent)}
-            {v.member && <> — card {v.member.cardNumber} now has {formatPoints(v.member.balance)}</>}.
+            {v.member && (
+              <>
+                {' '}
+                — card {v.member.cardNumber} now has {formatPoints(v.member.balance)}
+              </>
+            )}
+            .
             {v.redemption?.voucher && (
               <span className="code-line">
                 Voucher code: <code className="secret">{v.redemption.voucher.code}</code>
@@ -566,7 +578,10 @@ function VoucherForm({ onDone }: { onDone: () => void }) {
         label="Use voucher"
         busyLabel="Checking…"
         onSubmit={async (form) => {
-          const result = await run(() => client.mutation(UseVoucher, { input: { code: text(form, 'code') } }).toPromise(), (d) => d.useVoucher);
+          const result = await run(
+            () => client.mutation(UseVoucher, { input: { code: text(form, 'code') } }).toPromise(),
+            (d) => d.useVoucher,
+          );
           setOutcome(result);
           if (result.kind === 'done') {
             setFormKey((k) => k + 1);
@@ -583,9 +598,9 @@ function VoucherForm({ onDone }: { onDone: () => void }) {
 
 function GiftCardForm({ currency, keys, onDone }: KeyedFormProps & { currency: string }) {
   const client = useClient();
-  const [outcome, setOutcome] = useState<Outcome<{ giftCard?: { balance: { amount: string; currency: string }; expiresAt: string } | null }> | null>(
-    null,
-  );
+  const [outcome, setOutcome] = useState<Outcome<{
+    giftCard?: { balance: { amount: string; currency: string }; expiresAt: string } | null;
+  }> | null>(null);
   const [formKey, setFormKey] = useState(0);
   return (
     <Card title="Spend a gift card">

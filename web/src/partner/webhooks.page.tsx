@@ -3,7 +3,7 @@ import { useClient, useQuery } from 'urql';
 import { formatDateTime } from '../format';
 import { graphql } from '../gql';
 import type { PartnerWebhookEndpointsQuery, WebhookDeliveryStatus } from '../gql/graphql';
-import { ActionForm, Card, DataTable, Empty, ErrorNote, Field, Loading, Page, SelectField } from '../ui/kit';
+import { ActionForm, Card, DataTable, Empty, ErrorNote, Field, Loading, Page, SelectField, useCursorPages } from '../ui/kit';
 import { Outcome, run } from './actions';
 import { OutcomeNote } from './outcome';
 
@@ -179,8 +179,8 @@ export function WebhooksPage() {
   return (
     <Page title="Webhooks">
       <p className="muted">
-        Events that concern you are posted to your endpoints, signed the Standard Webhooks way with the endpoint&apos;s secret;
-        verify the signature over the raw body and deduplicate on <code>webhook-id</code>.
+        Events that concern you are posted to your endpoints, signed the Standard Webhooks way with the endpoint&apos;s secret; verify the
+        signature over the raw body and deduplicate on <code>webhook-id</code>.
       </p>
       <CreateEndpointCard onCreated={reload} />
       {fetching && !data && <Loading what="Loading endpoints" />}
@@ -337,7 +337,11 @@ function EndpointCard({ endpoint, onChanged }: { endpoint: Endpoint; onChanged: 
           onClick={() =>
             act(
               'test',
-              () => run(() => client.mutation(SendTest, { input }).toPromise(), (d) => d.sendWebhookTestEvent),
+              () =>
+                run(
+                  () => client.mutation(SendTest, { input }).toPromise(),
+                  (d) => d.sendWebhookTestEvent,
+                ),
               () => 'Test event queued: see it in the delivery log.',
               () => setShowLog(true),
             )
@@ -353,7 +357,11 @@ function EndpointCard({ endpoint, onChanged }: { endpoint: Endpoint; onChanged: 
           onClick={() =>
             act(
               'rotate',
-              () => run(() => client.mutation(RotateSecret, { input }).toPromise(), (d) => d.rotateWebhookEndpointSecret),
+              () =>
+                run(
+                  () => client.mutation(RotateSecret, { input }).toPromise(),
+                  (d) => d.rotateWebhookEndpointSecret,
+                ),
               () => 'New secret issued; the old one keeps signing beside it for 24 hours.',
               (v) => setSecret(v.secret ?? null),
             )
@@ -374,7 +382,10 @@ function EndpointCard({ endpoint, onChanged }: { endpoint: Endpoint; onChanged: 
                   () => client.mutation(UpdateEndpoint, { input: { ...input, enabled: disabled } }).toPromise(),
                   (d) => d.updateWebhookEndpoint,
                 ),
-              () => (disabled ? 'Re-enabled: pending deliveries resume. Replay what it missed below.' : 'Disabled: nothing is sent until it is enabled again.'),
+              () =>
+                disabled
+                  ? 'Re-enabled: pending deliveries resume. Replay what it missed below.'
+                  : 'Disabled: nothing is sent until it is enabled again.',
             )
           }
         >
@@ -397,7 +408,11 @@ function EndpointCard({ endpoint, onChanged }: { endpoint: Endpoint; onChanged: 
               onClick={() =>
                 act(
                   'delete',
-                  () => run(() => client.mutation(DeleteEndpoint, { input }).toPromise(), (d) => d.deleteWebhookEndpoint),
+                  () =>
+                    run(
+                      () => client.mutation(DeleteEndpoint, { input }).toPromise(),
+                      (d) => d.deleteWebhookEndpoint,
+                    ),
                   () => 'Endpoint deleted.',
                 )
               }
@@ -429,10 +444,10 @@ const LOG_PAGE = 20;
 function DeliveryLog({ endpointId }: { endpointId: string }) {
   const client = useClient();
   const [status, setStatus] = useState<WebhookDeliveryStatus | ''>('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const { after, reset, pager } = useCursorPages('Delivery log pages');
   const [{ data, fetching, error }, refetch] = useQuery({
     query: Deliveries,
-    variables: { endpointId, first: LOG_PAGE, after: cursors[cursors.length - 1], status: status || null },
+    variables: { endpointId, first: LOG_PAGE, after, status: status || null },
     requestPolicy: 'network-only',
   });
   const [replay, setReplay] = useState<Outcome<{ queued: number }> | null>(null);
@@ -448,7 +463,7 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
           options={DELIVERY_STATUSES}
           onChange={(e) => {
             setStatus(e.target.value as WebhookDeliveryStatus | '');
-            setCursors([null]);
+            reset();
           }}
         />
         <button type="button" className="secondary" onClick={() => refetch({ requestPolicy: 'network-only' })}>
@@ -485,20 +500,7 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
           ]}
         />
       )}
-      {(cursors.length > 1 || node?.deliveries.pageInfo.hasNextPage) && (
-        <div className="pager">
-          <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            Newer deliveries
-          </button>
-          <button
-            type="button"
-            disabled={!node?.deliveries.pageInfo.hasNextPage}
-            onClick={() => setCursors((c) => [...c, node!.deliveries.pageInfo.endCursor ?? null])}
-          >
-            Older deliveries
-          </button>
-        </div>
-      )}
+      {pager(node?.deliveries.pageInfo, fetching)}
       <h3>Replay</h3>
       <ActionForm
         label="Replay"

@@ -197,3 +197,61 @@ export function DataTable<T>({
     </div>
   );
 }
+
+/** Previous / next page of a cursor connection, with the page number read out. */
+export function Pager({
+  label,
+  page,
+  hasPrevious,
+  hasNext,
+  onPrevious,
+  onNext,
+  disabled,
+}: {
+  label: string;
+  page: number;
+  hasPrevious: boolean;
+  hasNext: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+  disabled?: boolean;
+}) {
+  if (!hasPrevious && !hasNext) return null;
+  return (
+    <nav className="pager" aria-label={label}>
+      <button type="button" className="secondary" onClick={onPrevious} disabled={disabled || !hasPrevious}>
+        Previous page
+      </button>
+      <span className="muted" aria-live="polite">
+        Page {page}
+      </span>
+      <button type="button" className="secondary" onClick={onNext} disabled={disabled || !hasNext}>
+        Next page
+      </button>
+    </nav>
+  );
+}
+
+/**
+ * Forward paging through a connection (first/after): the cursors of the pages seen so far, so
+ * Previous goes back exactly. `pager` renders the buttons for the page shown.
+ */
+export function useCursorPages(label: string) {
+  const [stack, setStack] = useState<(string | null)[]>([null]);
+  return {
+    after: stack[stack.length - 1],
+    page: stack.length,
+    reset: () => setStack([null]),
+    pager: (pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined, busy = false) => (
+      <Pager
+        label={label}
+        page={stack.length}
+        hasPrevious={stack.length > 1}
+        hasNext={Boolean(pageInfo?.hasNextPage && pageInfo.endCursor)}
+        disabled={busy}
+        onPrevious={() => setStack((s) => s.slice(0, -1))}
+        onNext={() => setStack((s) => [...s, pageInfo!.endCursor!])}
+      />
+    ),
+  };
+}
