@@ -8,6 +8,7 @@ import { PointsLimits1795891200000 } from './1795891200000-points-limits';
 import { SelfServiceReads1795898400000 } from './1795898400000-self-service-reads';
 import { PartnerEvents1795902000000 } from './1795902000000-partner-events';
 import { PointsFlow1795907400000 } from './1795907400000-points-flow';
+import { MemberProfile1795911000000 } from './1795911000000-member-profile';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   SelfServiceReads1795898400000,
   PartnerEvents1795902000000,
   PointsFlow1795907400000,
+  MemberProfile1795911000000,
 ];
