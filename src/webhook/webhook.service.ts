@@ -105,9 +105,15 @@ export class WebhookService {
     return { row: (await this.find(endpoint.id))!, secret };
   }
 
-  /** Kept, not removed, so its delivery log survives; nothing is sent to it any more. */
+  /** Kept, not removed, so its delivery log survives; what was still pending is closed as FAILED. */
   async delete(endpoint: WebhookEndpointRow): Promise<void> {
-    await queryRows(this.dataSource, `UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1`, [endpoint.id]);
+    await queryRows(
+      this.dataSource,
+      `WITH deleted AS (UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 RETURNING id)
+       UPDATE webhook_deliveries d SET status = 'FAILED', last_error = 'endpoint deleted'
+         FROM deleted WHERE d.endpoint_id = deleted.id AND d.status = 'PENDING'`,
+      [endpoint.id],
+    );
   }
 
   /** A webhook.test event for this endpoint alone, whatever it subscribed to, queued at once. */
