@@ -1,13 +1,12 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Webhook } from 'standardwebhooks';
 import { startApp } from '../src/app';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/server/logger';
 import { CreateWebhookEndpointDocument, RecordPurchaseDocument } from './generated/graphql';
 import { enrolMember, newKey, onboardPartner } from './support/coalition-fixtures';
-import { GraphQLClient, TEST_JWT_SECRET, TEST_OPERATOR_KEY, TestApp } from './support/test-app';
+import { buildServer, serverEnv, spawnServer } from './support/server-process';
+import { GraphQLClient, TEST_OPERATOR_KEY, TestApp } from './support/test-app';
 import { createTestDatabase } from './support/test-database';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -15,45 +14,17 @@ import { WebhookReceiver } from './support/webhook-receiver';
  * A server process killed (SIGKILL) while a delivery is in flight: the delivery's lease runs out
  * and another server sends it again, with the same webhook-id — at least once, never lost.
  */
-const root = path.join(__dirname, '..');
-const env = (databaseUrl: string) => ({
-  NODE_ENV: 'test',
-  PORT: '0',
-  HOST: '127.0.0.1',
-  DATABASE_URL: databaseUrl,
-  COALITION_OPERATOR_KEY: TEST_OPERATOR_KEY,
-  COALITION_MEMBER_JWT_SECRET: TEST_JWT_SECRET,
-  COALITION_JOBS: 'off',
-  COALITION_WEBHOOK_POLL: '50ms',
-  COALITION_WEBHOOK_TIMEOUT: '1s',
-  LOG_LEVEL: 'info',
-});
+const env = (databaseUrl: string) => serverEnv(databaseUrl, { COALITION_WEBHOOK_POLL: '50ms', COALITION_WEBHOOK_TIMEOUT: '1s' });
 
-let build: string;
+let build: ReturnType<typeof buildServer>;
 let child: ChildProcess | null = null;
 beforeAll(() => {
-  // The server as `npm start` runs it: compiled, in a process of its own.
-  mkdirSync(path.join(root, '.coalition-data'), { recursive: true });
-  build = mkdtempSync(path.join(root, '.coalition-data', 'crash-build-'));
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', build], { cwd: root });
+  build = buildServer();
 });
 afterAll(() => {
   child?.kill('SIGKILL');
-  rmSync(build, { recursive: true, force: true });
+  build.remove();
 });
-
-function spawnServer(databaseUrl: string): Promise<string> {
-  child = spawn(process.execPath, [path.join(build, 'src', 'main.js')], { env: { ...process.env, ...env(databaseUrl) }, stdio: 'pipe' });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child!.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const ready = /"url":"(http:\/\/127\.0\.0\.1:\d+)\/graphql"/.exec(out);
-      if (ready) resolve(ready[1]);
-    });
-    child!.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
 
 it('sends a delivery again after its server was killed mid-attempt', async () => {
   const database = await createTestDatabase();
@@ -62,7 +33,9 @@ it('sends a delivery again after its server was killed mid-attempt', async () =>
   receiver.respond = () => (receiver.received.length === 1 ? { status: 200, delayMs: 60_000 } : { status: 200 });
   let second: Awaited<ReturnType<typeof startApp>> | null = null;
   try {
-    const url = await spawnServer(database.url);
+    const server = spawnServer(build.dir, env(database.url));
+    child = server.child;
+    const url = await server.ready;
     const app = { anonymous: new GraphQLClient(url), operator: new GraphQLClient(url, TEST_OPERATOR_KEY) } as unknown as TestApp;
     const grocer = await onboardPartner(app);
     const { createWebhookEndpoint } = await grocer.client.ok(CreateWebhookEndpointDocument, { input: { url: receiver.url('/crash') } });

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
+import { withClient } from './pg-admin';
 import { toBusinessError } from './postgres-errors';
 
 /** TypeORM serves reads, administration and migrations; value-moving writes are single SQL calls. */
@@ -26,10 +27,21 @@ export function createDataSource(url: string, options: { poolSize?: number } = {
   });
 }
 
-/** Applies pending migrations; returns the names applied. */
+/** Any number of servers may start at once on one database: they migrate one at a time. */
+const MIGRATION_LOCK = 7_953_201_311;
+
+/**
+ * Applies pending migrations; returns the names applied. A session advisory lock serialises
+ * processes starting together (the others wait, then find nothing pending): without it two
+ * servers on a new database both create the first tables and one dies on a duplicate key.
+ */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  return applied.map((m) => m.name);
+  // On a connection of its own, outside the pool, which may have a single connection.
+  return withClient(String((dataSource.options as { url: string }).url), async (lock) => {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  });
 }
 
 /**

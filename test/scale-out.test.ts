@@ -1,0 +1,35 @@
+import { migrations } from '../migrations';
+import { withClient } from '../src/database/pg-admin';
+import { buildServer, serverEnv, spawnServer } from './support/server-process';
+import { TEST_OPERATOR_KEY } from './support/test-app';
+import { createTestDatabase } from './support/test-database';
+
+/** Several server processes on one database, started at once in no particular order. */
+let build: ReturnType<typeof buildServer>;
+beforeAll(() => {
+  build = buildServer();
+});
+afterAll(() => build.remove());
+
+it('start together on a new database: one migrates while the others wait, and all serve', async () => {
+  const database = await createTestDatabase({ empty: true });
+  const servers = Array.from({ length: 3 }, () => spawnServer(build.dir, serverEnv(database.url)));
+  try {
+    const urls = await Promise.all(servers.map((s) => s.ready));
+    for (const url of urls) {
+      expect((await fetch(`${url}/ready`)).status).toBe(200);
+      const answer = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_OPERATOR_KEY}` },
+        body: JSON.stringify({ query: '{ viewerRole }' }),
+      });
+      expect(await answer.json()).toEqual({ data: { viewerRole: 'OPERATOR' } });
+    }
+    const applied = await withClient(database.url, (c) => c.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY id'));
+    expect(applied.rows.map((r) => r.name)).toEqual(migrations.map((m) => new m().name));
+  } finally {
+    for (const s of servers) s.child.kill('SIGTERM');
+    await Promise.all(servers.map((s) => new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once('exit', r)))));
+    await database.drop();
+  }
+});
