@@ -10,6 +10,7 @@ import { startEmbeddedDatabase } from './database/embedded-database';
 import { createApolloServer } from './graphql/apollo';
 import { createServices, Services } from './graphql/context';
 import { startScheduler } from './jobs/scheduler';
+import { createRateLimiter } from './rate-limit/rate-limiter';
 import { createHttpServer, HandlersInFlight } from './server/http-server';
 import { WebhookDispatcher } from './webhook/webhook.dispatcher';
 
@@ -50,7 +51,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     : null;
   const webhooks = config.webhooks.deliver ? new WebhookDispatcher(dataSource, config.webhooks, log) : null;
   webhooks?.start();
-  const apollo = createApolloServer(config, log);
+  const rateLimits = createRateLimiter(config.databaseUrl ?? embedded!.url, config.rateLimitPerSecond);
+  const apollo = createApolloServer(config, log, rateLimits.limiter);
   await apollo.start();
   const handlers = new HandlersInFlight();
   const httpServer = createHttpServer({
@@ -85,6 +87,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       await apollo.stop();
       await scheduler?.stop();
       await webhooks?.stop();
+      await rateLimits.close();
       await dataSource.destroy();
       await embedded?.stop();
       log.info('stopped');

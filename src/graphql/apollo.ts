@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Config } from '../config/config';
 import type { Context } from './context';
@@ -14,7 +15,7 @@ export const QUERY_LIMITS = { depth: 10, cost: 5000, aliases: 15, directives: 20
  * Apollo Server over the type-graphql schema. Server faults are logged with their stack and
  * reach the client only as INTERNAL_SERVER_ERROR, so no SQL or stack text leaks.
  */
-export function createApolloServer(config: Config, log: Logger): ApolloServer<Context> {
+export function createApolloServer(config: Config, log: Logger, limiter: RateLimiterAbstract): ApolloServer<Context> {
   const production = config.env === 'production';
   // Hostile documents are refused before execution: depth, cost, aliases, directives, tokens.
   // Batched HTTP requests stay off: one operation per request.
@@ -29,7 +30,7 @@ export function createApolloServer(config: Config, log: Logger): ApolloServer<Co
   }).protect();
   return new ApolloServer<Context>({
     schema: buildCoalitionSchema(),
-    plugins: [...armor.plugins, rateLimitPlugin(config.rateLimitPerSecond)],
+    plugins: [...armor.plugins, rateLimitPlugin(config.rateLimitPerSecond, limiter)],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: QUERY_LIMITS.tokens },

@@ -1,12 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { FragmentDefinitionNode, GraphQLError, Kind, SelectionSetNode } from 'graphql';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { principalRef } from '../auth/principal';
 import type { Context } from '../graphql/context';
 
 /**
  * Mutations that move points or money. Each caller (operator, partner key, member) may send at
- * most `perSecond` of them per second, counted in this process; past that the whole operation is
+ * most `perSecond` of them per second, counted across all server processes (rate-limiter.ts); past that the whole operation is
  * refused with RATE_LIMITED (HTTP 429), nothing applied, safe to retry with the same idempotency key.
  */
 const VALUE_MOVING = new Set([
@@ -47,8 +47,7 @@ function valueMovingFields(
  * Checked once per operation, before execution (a per-field resolver middleware cost every field
  * of every read a promise and a wrapper).
  */
-export function rateLimitPlugin(perSecond: number): ApolloServerPlugin<Context> {
-  const limiter = new RateLimiterMemory({ points: perSecond, duration: 1 });
+export function rateLimitPlugin(perSecond: number, limiter: RateLimiterAbstract): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {

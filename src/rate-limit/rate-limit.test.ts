@@ -1,5 +1,7 @@
 import { enrolMember, newKey, onboardPartner } from '../../test/support/coalition-fixtures';
-import { startTestApp, TestApp } from '../../test/support/test-app';
+import { GraphQLClient, startTestApp, TestApp } from '../../test/support/test-app';
+import { startApp } from '../app';
+import { createLogger } from '../server/logger';
 import { MemberHistoryDocument, RecordPurchaseDocument } from '../../test/generated/graphql';
 
 let t: TestApp;
@@ -25,6 +27,25 @@ describe('rate limits', () => {
     expect((await buy(other.client)).errors).toBeUndefined();
     const { member } = await t.operator.ok(MemberHistoryDocument, { cardNumber: card, first: 20 });
     expect(member!.balance).toBe(4);
+  });
+});
+
+describe('rate limits across server processes', () => {
+  it('share one budget per caller between servers on the same database', async () => {
+    const second = await startApp(t.config, createLogger('silent'));
+    try {
+      const grocer = await onboardPartner(t);
+      const card = await enrolMember(t);
+      const buy = (url: string) =>
+        new GraphQLClient(url, grocer.key).request(RecordPurchaseDocument, {
+          input: { cardNumber: card, amount: { amount: '1', currency: 'EUR' }, reference: newKey(), idempotencyKey: newKey() },
+        });
+      const codes = [];
+      for (const url of [t.app.url, second.url, t.app.url, second.url]) codes.push((await buy(url)).errors?.[0]?.extensions?.code ?? 'OK');
+      expect(codes).toEqual(['OK', 'OK', 'OK', 'RATE_LIMITED']);
+    } finally {
+      await second.stop();
+    }
   });
 });
 
