@@ -425,6 +425,7 @@ export type OperatorPartnerDetailQuery = { node:
     | { __typename: 'Purchase' }
     | { __typename: 'Redemption' }
     | { __typename: 'Reward' }
+    | { __typename: 'ServiceCase' }
     | { __typename: 'SettlementDispute' }
     | { __typename: 'SettlementPeriod' }
     | { __typename: 'StampCard' }
@@ -695,6 +696,7 @@ export type PartnerWebhookDeliveriesQuery = { node:
     | { __typename: 'Purchase' }
     | { __typename: 'Redemption' }
     | { __typename: 'Reward' }
+    | { __typename: 'ServiceCase' }
     | { __typename: 'SettlementDispute' }
     | { __typename: 'SettlementPeriod' }
     | { __typename: 'StampCard' }
