@@ -72,7 +72,7 @@ export function CasesPage() {
                   {c.resolvedAt && ` · resolved ${formatDateTime(c.resolvedAt)}`}
                 </small>
                 {c.resolution && <p>{c.resolution}</p>}
-                {c.goodwillPoints && <small>{formatPoints(c.goodwillPoints)} goodwill points added to your card.</small>}
+                {c.goodwillPoints && <small>{formatPoints(c.goodwillPoints)} of goodwill added to your card.</small>}
                 {c.status === 'RESOLVED' && <Rating caseId={c.id} subject={c.subject} satisfaction={c.satisfaction ?? null} />}
               </li>
             ))}
