@@ -50,6 +50,8 @@ const WHO_MAY: Record<string, Caller[]> = {
   'Query.settlementPeriod': OP,
   'Query.settlementPeriods': OP,
   'Query.settlementDisputes': OP,
+  'Query.serviceCases': O,
+  'Query.serviceCaseStats': OP,
   'Query.tiers': ANY,
   'Mutation.addCompetitors': O,
   'Mutation.amendPartnerContract': O,
@@ -93,6 +95,9 @@ const WHO_MAY: Record<string, Caller[]> = {
   'Mutation.deleteWebhookEndpoint': OP,
   'Mutation.sendWebhookTestEvent': OP,
   'Mutation.replayWebhookDeliveries': OP,
+  'Mutation.openServiceCase': OP,
+  'Mutation.resolveServiceCase': OP,
+  'Mutation.rateServiceCase': M,
 };
 
 let t: TestApp;

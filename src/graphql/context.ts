@@ -12,6 +12,7 @@ import { MilesService } from '../miles/miles.service';
 import { PartnerLoaders, PartnerService } from '../partner/partner.service';
 import { PromotionService } from '../promotion/promotion.service';
 import { RewardLoaders, RewardService } from '../reward/reward.service';
+import { ServiceCaseService } from '../service-case/service-case.service';
 import { SettingsService } from '../settings/settings.service';
 import { SettlementService } from '../settlement/settlement.service';
 import { StampCardService } from '../stamp-card/stamp-card.service';
@@ -33,6 +34,7 @@ export interface Services {
   tiers: TierService;
   stampCards: StampCardService;
   miles: MilesService;
+  serviceCases: ServiceCaseService;
   settings: SettingsService;
   settlement: SettlementService;
   webhooks: WebhookService;
@@ -54,6 +56,7 @@ export function createServices(dataSource: DataSource, { strictUrls = true }: { 
     tiers: new TierService(dataSource),
     stampCards: new StampCardService(dataSource),
     miles: new MilesService(dataSource),
+    serviceCases: new ServiceCaseService(dataSource),
     settings: new SettingsService(dataSource),
     settlement: new SettlementService(dataSource),
     webhooks: new WebhookService(dataSource, strictUrls),

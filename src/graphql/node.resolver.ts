@@ -8,6 +8,7 @@ import { paymentInstructionNode, settlementPeriodNode } from '../settlement/sett
 import { memberNode } from '../member/member.resolver';
 import { milesTransferNode } from '../miles/miles.resolver';
 import { partnerApiKeyNode, partnerNode } from '../partner/partner.resolver';
+import { serviceCaseNode } from '../service-case/service-case.resolver';
 import { webhookEndpointNode } from '../webhook/webhook.resolver';
 import type { Context } from './context';
 
@@ -29,6 +30,7 @@ const nodeFetchers: Record<string, (localId: string, ctx: Context) => Promise<No
   SettlementPeriod: settlementPeriodNode,
   PaymentInstruction: paymentInstructionNode,
   WebhookEndpoint: webhookEndpointNode,
+  ServiceCase: serviceCaseNode,
 };
 
 @Resolver()

@@ -12,6 +12,12 @@ import { MemberMilesResolver, MilesRatioResolver, MilesResolver, PartnerMilesRes
 import { PartnerResolver } from '../partner/partner.resolver';
 import { PromotionResolver } from '../promotion/promotion.resolver';
 import { MemberRewardsResolver, RedemptionResolver, RewardResolver } from '../reward/reward.resolver';
+import {
+  MemberServiceCasesResolver,
+  PartnerServiceCasesResolver,
+  ServiceCaseResolver,
+  ServiceCaseStatsResolver,
+} from '../service-case/service-case.resolver';
 import { SettingsResolver } from '../settings/settings.resolver';
 import { PointsFlowResolver } from '../settlement/points-flow';
 import {
@@ -64,6 +70,10 @@ export const resolvers = [
   PointsFlowResolver,
   WebhookResolver,
   PartnerWebhooksResolver,
+  ServiceCaseResolver,
+  ServiceCaseStatsResolver,
+  PartnerServiceCasesResolver,
+  MemberServiceCasesResolver,
 ] as const;
 
 let built: GraphQLSchema | null = null;

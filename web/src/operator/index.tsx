@@ -7,6 +7,7 @@ import { PartnerPage } from './partner.page';
 import { PartnersPage } from './partners.page';
 import { PromotionsPage } from './promotions.page';
 import { RewardsPage } from './rewards.page';
+import { ServiceCasesPage } from './service-cases.page';
 import { SettlementPage } from './settlement.page';
 import { TiersPage } from './tiers.page';
 import './operator.css';
@@ -21,6 +22,7 @@ export const nav = [
   { to: '/operator/rewards', label: 'Rewards' },
   { to: '/operator/promotions', label: 'Promotions' },
   { to: '/operator/tiers', label: 'Tiers' },
+  { to: '/operator/cases', label: 'Service cases' },
   { to: '/operator/settlement', label: 'Settlement' },
   { to: '/operator/liability', label: 'Liability' },
 ] as const;
@@ -36,6 +38,7 @@ export default function OperatorPages() {
       <Route path="operator/rewards" element={<RewardsPage />} />
       <Route path="operator/promotions" element={<PromotionsPage />} />
       <Route path="operator/tiers" element={<TiersPage />} />
+      <Route path="operator/cases" element={<ServiceCasesPage />} />
       <Route path="operator/settlement" element={<SettlementPage />} />
       <Route
         path="operator/liability"

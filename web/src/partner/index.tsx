@@ -4,6 +4,7 @@ import { Loading } from '../ui/kit';
 import { MilesPage } from './miles.page';
 import './partner.css';
 import { PurchasesPage } from './purchases.page';
+import { ServiceCasesPage } from './service-cases.page';
 import { TillPage } from './till.page';
 import { WebhooksPage } from './webhooks.page';
 
@@ -13,6 +14,7 @@ const StatementsPage = lazy(() => import('./statements.page').then((m) => ({ def
 export const nav = [
   { to: '/partner', label: 'Till' },
   { to: '/partner/purchases', label: 'Purchases' },
+  { to: '/partner/cases', label: 'Service cases' },
   { to: '/partner/statements', label: 'Statements' },
   { to: '/partner/webhooks', label: 'Webhooks' },
   { to: '/partner/miles', label: 'Miles' },
@@ -23,6 +25,7 @@ export default function PartnerPages() {
     <Routes>
       <Route path="partner" element={<TillPage />} />
       <Route path="partner/purchases" element={<PurchasesPage />} />
+      <Route path="partner/cases" element={<ServiceCasesPage />} />
       <Route
         path="partner/statements"
         element={
