@@ -252,6 +252,8 @@ export type SettlementLineKind =
   | 'ADJUSTMENT'
   /** Its share of the breakage on lots it funded: the partner receives. */
   | 'BREAKAGE'
+  /** Points members donated to it (a charity) × its redemption value per point: the charity receives. */
+  | 'DONATION'
   /** Gift-card value honoured at its tills × reimbursement rate: the partner receives. */
   | 'GIFT_CARD'
   /** Points issued net of returns × issuance price in force at posting: the partner pays. */
@@ -415,6 +417,8 @@ export type OperatorPartnerDetailQueryVariables = Exact<{
 
 
 export type OperatorPartnerDetailQuery = { node:
+    | { __typename: 'ActivityRule' }
+    | { __typename: 'Donation' }
     | { __typename: 'GiftCard' }
     | { __typename: 'Member' }
     | { __typename: 'MilesTransfer' }
@@ -685,6 +689,8 @@ export type PartnerWebhookDeliveriesQueryVariables = Exact<{
 
 
 export type PartnerWebhookDeliveriesQuery = { node:
+    | { __typename: 'ActivityRule' }
+    | { __typename: 'Donation' }
     | { __typename: 'GiftCard' }
     | { __typename: 'Member' }
     | { __typename: 'MilesTransfer' }
