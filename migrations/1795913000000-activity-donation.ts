@@ -26,6 +26,8 @@ export class ActivityDonation1795913000000 implements MigrationInterface {
         starts_at         timestamptz NOT NULL,
         ends_at           timestamptz,
         funder_partner_id bigint      REFERENCES partners (id),
+        -- A partner's own rule (only it reports it); NULL: an operator rule, which every partner may report.
+        owner_partner_id  bigint      REFERENCES partners (id),
         active            boolean     NOT NULL DEFAULT true,
         created_at        timestamptz NOT NULL DEFAULT now(),
         CHECK ((cap_count IS NULL) = (cap_period IS NULL)),
@@ -82,7 +84,7 @@ const FUNCTIONS = [
      v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
      SELECT * INTO r FROM activity_rules
-      WHERE code = p_code AND (p_reporter IS NULL OR funder_partner_id IS NULL OR funder_partner_id = p_reporter);
+      WHERE code = p_code AND (p_reporter IS NULL OR owner_partner_id IS NULL OR owner_partner_id = p_reporter);
      IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_ACTIVITY', format('No activity "%s" this caller may report', p_code)); END IF;
      IF NOT r.active OR now() < r.starts_at OR coalesce(now() >= r.ends_at, false) THEN
        PERFORM ledger_refuse('ACTIVITY_NOT_ACTIVE', format('Activity "%s" does not earn points now', p_code));

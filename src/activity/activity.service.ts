@@ -20,11 +20,11 @@ const CODE = /^[A-Z][A-Z0-9_]{1,39}$/;
 const MAX_CAP = 1000;
 
 /** The rules a caller may see and report: the operator all, a partner its own and the operator's. */
-const VISIBLE = `($1::bigint IS NULL OR funder_partner_id IS NULL OR funder_partner_id = $1)`;
+const VISIBLE = `($1::bigint IS NULL OR owner_partner_id IS NULL OR owner_partner_id = $1)`;
 
 const unknownRule = () => new BusinessError('UNKNOWN_ACTIVITY', 'No such activity rule this caller may change', ['input', 'ruleId']);
 
-const reporterOf = (principal: Principal): string | null => (principal.kind === 'PARTNER' ? principal.partnerId : null);
+const partnerOf = (principal: Principal): string | null => (principal.kind === 'PARTNER' ? principal.partnerId : null);
 
 /** Points for customer actions reported by partners or the operator, capped per member and calendar period. */
 export class ActivityService {
@@ -59,9 +59,19 @@ export class ActivityService {
     if (!funderKnown) throw unknownPartner(['input', 'funderPartnerId']);
     const rows = await queryRows<ActivityRuleRow>(
       this.dataSource,
-      `INSERT INTO activity_rules (code, name, points, cap_count, cap_period, starts_at, ends_at, funder_partner_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING RETURNING *`,
-      [input.code, name, input.points, input.capCount ?? null, input.capPeriod ?? null, startsAt, input.endsAt ?? null, funder],
+      `INSERT INTO activity_rules (code, name, points, cap_count, cap_period, starts_at, ends_at, funder_partner_id, owner_partner_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO NOTHING RETURNING *`,
+      [
+        input.code,
+        name,
+        input.points,
+        input.capCount ?? null,
+        input.capPeriod ?? null,
+        startsAt,
+        input.endsAt ?? null,
+        funder,
+        partnerOf(principal),
+      ],
     );
     if (rows.length === 0)
       throw new BusinessError('DUPLICATE_ACTIVITY', `An activity rule with code "${input.code}" exists`, ['input', 'code']);
@@ -71,11 +81,11 @@ export class ActivityService {
   /** Switches a rule on or off: the operator any rule, a partner its own. */
   async setActive(principal: Principal, input: SetActivityRuleActiveInput): Promise<ActivityRuleRow> {
     const id = localIdOf(input.ruleId, 'ActivityRule');
-    const owner = reporterOf(principal);
+    const owner = partnerOf(principal);
     const rows = id
       ? await queryRows<ActivityRuleRow>(
           this.dataSource,
-          `UPDATE activity_rules SET active = $2 WHERE id = $3 AND ($1::bigint IS NULL OR funder_partner_id = $1) RETURNING *`,
+          `UPDATE activity_rules SET active = $2 WHERE id = $3 AND ($1::bigint IS NULL OR owner_partner_id = $1) RETURNING *`,
           [owner, input.active, id],
         )
       : [];
@@ -88,13 +98,13 @@ export class ActivityService {
     return queryRows<ActivityRuleRow>(
       this.dataSource,
       `SELECT * FROM activity_rules WHERE ${VISIBLE} AND ${page.where} ${page.orderLimit}`,
-      [reporterOf(principal), ...page.params],
+      [partnerOf(principal), ...page.params],
     );
   }
 
   async find(principal: Principal, id: string): Promise<ActivityRuleRow | null> {
     const [row] = await queryRows<ActivityRuleRow>(this.dataSource, `SELECT * FROM activity_rules WHERE ${VISIBLE} AND id = $2`, [
-      reporterOf(principal),
+      partnerOf(principal),
       id,
     ]);
     return row ?? null;
@@ -109,7 +119,7 @@ export class ActivityService {
       this.dataSource,
       'coalition_record_activity',
       { scope: principalRef(principal), key, request: { card, code: input.code, reference } },
-      [input.code, card, reporterOf(principal), reference, principalRef(principal)],
+      [input.code, card, partnerOf(principal), reference, principalRef(principal)],
     );
     return { entryId: String(r.entryId), memberId: String(r.memberId) };
   }
