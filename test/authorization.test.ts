@@ -93,6 +93,12 @@ const WHO_MAY: Record<string, Caller[]> = {
   'Mutation.deleteWebhookEndpoint': OP,
   'Mutation.sendWebhookTestEvent': OP,
   'Mutation.replayWebhookDeliveries': OP,
+  'Query.activityRules': OP,
+  'Query.charities': ANY,
+  'Mutation.createActivityRule': OP,
+  'Mutation.setActivityRuleActive': OP,
+  'Mutation.recordActivity': OP,
+  'Mutation.donatePoints': M,
 };
 
 let t: TestApp;
