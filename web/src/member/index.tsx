@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router-dom';
+import { DonatePage } from './donate.page';
 import { HistoryPage } from './history.page';
 import { MilesPage } from './miles.page';
 import { RewardsPage } from './rewards.page';
@@ -13,6 +14,7 @@ export const nav = [
   { to: '/member/rewards', label: 'Rewards' },
   { to: '/member/miles', label: 'Miles' },
   { to: '/member/surveys', label: 'Surveys' },
+  { to: '/member/donate', label: 'Donate' },
 ] as const;
 
 export default function MemberPages() {
@@ -24,6 +26,7 @@ export default function MemberPages() {
       <Route path="member/miles" element={<MilesPage />} />
       <Route path="member/surveys" element={<SurveysPage />} />
       <Route path="member/surveys/:surveyId" element={<SurveysPage />} />
+      <Route path="member/donate" element={<DonatePage />} />
     </Routes>
   );
 }
