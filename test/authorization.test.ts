@@ -98,6 +98,12 @@ const WHO_MAY: Record<string, Caller[]> = {
   'Mutation.openServiceCase': OP,
   'Mutation.resolveServiceCase': OP,
   'Mutation.rateServiceCase': M,
+  'Query.activityRules': OP,
+  'Query.charities': ANY,
+  'Mutation.createActivityRule': OP,
+  'Mutation.setActivityRuleActive': OP,
+  'Mutation.recordActivity': OP,
+  'Mutation.donatePoints': M,
 };
 
 let t: TestApp;

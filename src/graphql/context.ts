@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
+import { ActivityService } from '../activity/activity.service';
+import { DonationService } from '../donation/donation.service';
 import { PurchaseService } from '../earning/purchase.service';
 import { EngagementService } from '../engagement/engagement.service';
 import { ExpiryService } from '../expiry/expiry.service';
@@ -38,6 +40,8 @@ export interface Services {
   settings: SettingsService;
   settlement: SettlementService;
   webhooks: WebhookService;
+  activity: ActivityService;
+  donations: DonationService;
 }
 
 /** strictUrls: production's webhook URL rules (see src/webhook/webhook-url.ts). */
@@ -60,6 +64,8 @@ export function createServices(dataSource: DataSource, { strictUrls = true }: { 
     settings: new SettingsService(dataSource),
     settlement: new SettlementService(dataSource),
     webhooks: new WebhookService(dataSource, strictUrls),
+    activity: new ActivityService(dataSource),
+    donations: new DonationService(dataSource),
   };
 }
 

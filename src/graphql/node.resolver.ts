@@ -1,5 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { activityRuleNode } from '../activity/activity.resolver';
 import { fromGlobalId, Node } from '../common/relay';
+import { donationNode } from '../donation/donation.resolver';
 import { purchaseNode } from '../earning/purchase.resolver';
 import { giftCardNode } from '../gift-card/gift-card.resolver';
 import { transactionNode } from '../ledger/transaction.resolver';
@@ -31,6 +33,8 @@ const nodeFetchers: Record<string, (localId: string, ctx: Context) => Promise<No
   PaymentInstruction: paymentInstructionNode,
   WebhookEndpoint: webhookEndpointNode,
   ServiceCase: serviceCaseNode,
+  ActivityRule: activityRuleNode,
+  Donation: donationNode,
 };
 
 @Resolver()

@@ -1,7 +1,9 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { ActivityResolver } from '../activity/activity.resolver';
 import { authChecker } from '../auth/auth-checker';
 import { DateTimeScalar } from '../common/scalars';
+import { DonationResolver, MemberDonationsResolver } from '../donation/donation.resolver';
 import { PartnerPurchasesResolver, PurchaseResolver } from '../earning/purchase.resolver';
 import { EngagementResolver } from '../engagement/engagement.resolver';
 import { ExpiryResolver, MemberExpiryResolver } from '../expiry/expiry.resolver';
@@ -74,6 +76,9 @@ export const resolvers = [
   ServiceCaseStatsResolver,
   PartnerServiceCasesResolver,
   MemberServiceCasesResolver,
+  ActivityResolver,
+  DonationResolver,
+  MemberDonationsResolver,
 ] as const;
 
 let built: GraphQLSchema | null = null;

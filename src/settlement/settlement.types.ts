@@ -14,6 +14,7 @@ export const SettlementLineKind = {
   MILES: 'MILES',
   BREAKAGE: 'BREAKAGE',
   ADJUSTMENT: 'ADJUSTMENT',
+  DONATION: 'DONATION',
 } as const;
 export type SettlementLineKind = (typeof SettlementLineKind)[keyof typeof SettlementLineKind];
 registerEnumType(SettlementLineKind, {
@@ -27,11 +28,12 @@ registerEnumType(SettlementLineKind, {
     MILES: { description: 'Miles credited to its programme × price per mile: the airline receives.' },
     BREAKAGE: { description: 'Its share of the breakage on lots it funded: the partner receives.' },
     ADJUSTMENT: { description: 'Operator corrections, each with a reason.' },
+    DONATION: { description: 'Points members donated to it (a charity) × its redemption value per point: the charity receives.' },
   },
 });
 
 /** Whole points behind a line, for the kinds measured in points (miles for MILES). */
-export const POINT_KINDS: SettlementLineKind[] = ['ISSUANCE', 'PROMOTION', 'REDEMPTION', 'MILES', 'BREAKAGE'];
+export const POINT_KINDS: SettlementLineKind[] = ['ISSUANCE', 'PROMOTION', 'REDEMPTION', 'MILES', 'BREAKAGE', 'DONATION'];
 
 @ObjectType('SettlementItem', { description: 'One money effect behind a line, exact (unrounded).' })
 export class SettlementItem {

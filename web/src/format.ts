@@ -43,6 +43,12 @@ export function addDecimal(a: string, b: string): string {
   return fromMinor(sum, scale);
 }
 
+/** Whole points times a decimal price per point, exactly (BigInt): what a donation is worth. */
+export function multiplyDecimal(points: number, perPoint: string): string {
+  const scale = decimals(perPoint);
+  return fromMinor(BigInt(points) * toMinor(perPoint, scale), scale);
+}
+
 /** A decimal string as a number of minor units for charts' axes, where a float is only a pixel position. */
 export function chartValue(amount: string): number {
   return Number(amount);

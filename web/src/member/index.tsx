@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router-dom';
+import { DonatePage } from './donate.page';
 import { HistoryPage } from './history.page';
 import { MilesPage } from './miles.page';
 import { RewardsPage } from './rewards.page';
@@ -15,6 +16,7 @@ export const nav = [
   { to: '/member/miles', label: 'Miles' },
   { to: '/member/surveys', label: 'Surveys' },
   { to: '/member/cases', label: 'My cases' },
+  { to: '/member/donate', label: 'Donate' },
 ] as const;
 
 export default function MemberPages() {
@@ -27,6 +29,7 @@ export default function MemberPages() {
       <Route path="member/surveys" element={<SurveysPage />} />
       <Route path="member/surveys/:surveyId" element={<SurveysPage />} />
       <Route path="member/cases" element={<CasesPage />} />
+      <Route path="member/donate" element={<DonatePage />} />
     </Routes>
   );
 }

@@ -112,6 +112,7 @@ const LINE_LABEL: Record<string, string> = {
   MILES: 'Miles credited',
   BREAKAGE: 'Breakage share',
   ADJUSTMENT: 'Adjustments',
+  DONATION: 'Donations received',
 };
 
 const statementKey = (s: Statement) => `${s.period.id}:${s.currency}`;
