@@ -10,6 +10,7 @@ import { TransactionService } from '../ledger/transaction.service';
 import { MemberLoaders, MemberService } from '../member/member.service';
 import { MilesService } from '../miles/miles.service';
 import { PartnerLoaders, PartnerService } from '../partner/partner.service';
+import { PrivacyService } from '../privacy/privacy.service';
 import { PromotionService } from '../promotion/promotion.service';
 import { RewardLoaders, RewardService } from '../reward/reward.service';
 import { SettingsService } from '../settings/settings.service';
@@ -36,13 +37,15 @@ export interface Services {
   settings: SettingsService;
   settlement: SettlementService;
   webhooks: WebhookService;
+  privacy: PrivacyService;
 }
 
 /** strictUrls: production's webhook URL rules (see src/webhook/webhook-url.ts). */
 export function createServices(dataSource: DataSource, { strictUrls = true }: { strictUrls?: boolean } = {}): Services {
+  const members = new MemberService(dataSource);
   return {
     partners: new PartnerService(dataSource),
-    members: new MemberService(dataSource),
+    members,
     ledger: new Ledger(dataSource),
     transactions: new TransactionService(dataSource),
     purchases: new PurchaseService(dataSource),
@@ -57,6 +60,7 @@ export function createServices(dataSource: DataSource, { strictUrls = true }: { 
     settings: new SettingsService(dataSource),
     settlement: new SettlementService(dataSource),
     webhooks: new WebhookService(dataSource, strictUrls),
+    privacy: new PrivacyService(dataSource, members),
   };
 }
 

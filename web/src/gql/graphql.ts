@@ -30,6 +30,14 @@ export type CloseSettlementPeriodInput = {
   periodEnd: string;
 };
 
+/** The channel through which a marketing consent was given or withdrawn. */
+export type ConsentSource =
+  | 'APP'
+  | 'PAPER'
+  | 'PHONE'
+  | 'TILL'
+  | 'WEB';
+
 export type ConvertPointsToMilesInput = {
   airlineId: string | number;
   frequentFlyerNumber: string;
@@ -119,6 +127,16 @@ export type EnrollMemberInput = {
   birthDate?: string | null | undefined;
   /** 6 to 32 digits or letters; spaces are ignored, letters upper-cased. */
   cardNumber: string;
+  /** An address like name@example.com, at most 254 characters. */
+  email?: string | null | undefined;
+  /** 1 to 100 characters. */
+  firstName?: string | null | undefined;
+  /** A language tag such as "en", "de-AT" or "pt-BR". */
+  language?: string | null | undefined;
+  /** 1 to 100 characters. */
+  lastName?: string | null | undefined;
+  /** Omitted: no marketing consent. */
+  marketingConsent?: MarketingConsentInput | null | undefined;
   /** Card number of the member who referred this one. */
   referredBy?: string | null | undefined;
 };
@@ -132,6 +150,12 @@ export type FxRateInput = {
 export type MarkPaymentInstructionPaidInput = {
   instructionId: string | number;
   paymentReference: string;
+};
+
+/** A marketing consent as the member gave it: granted or withdrawn, and through which channel. */
+export type MarketingConsentInput = {
+  granted: boolean;
+  source: ConsentSource;
 };
 
 export type MilesDirection =
