@@ -1,4 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { COALITION_FUNCTIONS } from './sql/coalition-functions';
+
+const MILES_OUT = COALITION_FUNCTIONS.find((f) => f.startsWith('CREATE FUNCTION coalition_miles_out('))!;
+const MILES_OUT_HOLD = 'p_principal, NULL, p_ffn);';
 
 /**
  * Privacy (issue #13): a history of marketing-consent changes (what a regulator asks to see), the
@@ -14,6 +18,10 @@ export class MemberPrivacy1795914000000 implements MigrationInterface {
   name = 'MemberPrivacy1795914000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // The miles hold's entry carried the frequent-flyer number as its reference, and sealed entries
+    // can never be blanked: from now on the number lives only in miles_transfers, which erasure clears.
+    if (!MILES_OUT.includes(MILES_OUT_HOLD)) throw new Error('coalition_miles_out changed: review this migration');
+    await q.query(MILES_OUT.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION').replace(MILES_OUT_HOLD, 'p_principal, NULL, NULL);'));
     await q.query(`
       CREATE TABLE member_consent_history (
         id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -76,5 +84,6 @@ export class MemberPrivacy1795914000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION members_erased_no_spend()`);
     await q.query(`ALTER TABLE members DROP CONSTRAINT members_erasure_reasoned, DROP COLUMN erasure_reason`);
     await q.query(`DROP TABLE member_consent_history`);
+    await q.query(MILES_OUT.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'));
   }
 }
