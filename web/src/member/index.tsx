@@ -1,6 +1,7 @@
 import { Route, Routes } from 'react-router-dom';
 import { HistoryPage } from './history.page';
 import { MilesPage } from './miles.page';
+import { ProfilePage } from './profile.page';
 import { RewardsPage } from './rewards.page';
 import { SurveysPage } from './surveys.page';
 import { WalletPage } from './wallet.page';
@@ -13,6 +14,7 @@ export const nav = [
   { to: '/member/rewards', label: 'Rewards' },
   { to: '/member/miles', label: 'Miles' },
   { to: '/member/surveys', label: 'Surveys' },
+  { to: '/member/profile', label: 'Profile' },
 ] as const;
 
 export default function MemberPages() {
@@ -24,6 +26,7 @@ export default function MemberPages() {
       <Route path="member/miles" element={<MilesPage />} />
       <Route path="member/surveys" element={<SurveysPage />} />
       <Route path="member/surveys/:surveyId" element={<SurveysPage />} />
+      <Route path="member/profile" element={<ProfilePage />} />
     </Routes>
   );
 }
