@@ -68,6 +68,12 @@ const WHO_MAY: Record<string, Caller[]> = {
   'Mutation.createTier': O,
   'Mutation.disputeSettlementLine': P,
   'Mutation.enrollMember': OP,
+  'Mutation.enrollMe': M,
+  'Mutation.eraseMember': O,
+  'Mutation.setMarketingConsent': ANY,
+  'Mutation.updateMemberProfile': M,
+  'Query.exportMemberData': O,
+  'Query.exportMyData': M,
   'Mutation.expirePoints': O,
   'Mutation.grantBirthdayBonuses': O,
   'Mutation.grantGoodwill': OP,
@@ -144,6 +150,8 @@ function sample(type: GraphQLInputType): string {
 
 function document(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
   const args = field.args.filter((a: GraphQLArgument) => isNonNullType(a.type)).map((a) => `${a.name}: ${sample(a.type)}`);
+  // Erasing the sample member would close its sign-in for the rest of the file: erase a card never enrolled.
+  if (field.name === 'eraseMember') return `mutation { eraseMember(input: { cardNumber: "00000000", reason: "sweep" }) { __typename } }`;
   const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
   return `${kind} { ${field.name}${args.length ? `(${args.join(', ')})` : ''}${selection} }`;
 }

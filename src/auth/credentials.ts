@@ -68,6 +68,7 @@ export class Authenticator {
     const key = await this.memberKey;
     if (!key) throw unauthenticated('Member tokens are not configured on this server');
     const { issuer, audience, publicKeyPem } = this.config.memberJwt;
+    let cardNumber: string;
     try {
       const { payload } = await jwtVerify(token, key, {
         algorithms: [publicKeyPem ? 'RS256' : 'HS256'],
@@ -75,9 +76,16 @@ export class Authenticator {
         audience: audience ?? undefined,
         requiredClaims: ['sub', 'exp'],
       });
-      return { kind: 'MEMBER', cardNumber: normalizeCardNumber(String(payload.sub)) };
+      cardNumber = normalizeCardNumber(String(payload.sub));
     } catch (err) {
       throw unauthenticated(`Invalid member token: ${(err as Error).message}`);
     }
+    // An erased member's token no longer signs in, whoever issued it (tokens are stateless).
+    const erased = await withRetry(
+      () => queryRows(this.dataSource, 'SELECT 1 FROM members WHERE card_number = $1 AND erased_at IS NOT NULL', [cardNumber]),
+      { connectionLost: true },
+    );
+    if (erased.length > 0) throw unauthenticated("This card's member data was erased");
+    return { kind: 'MEMBER', cardNumber };
   }
 }

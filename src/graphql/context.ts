@@ -12,6 +12,7 @@ import { TransactionService } from '../ledger/transaction.service';
 import { MemberLoaders, MemberService } from '../member/member.service';
 import { MilesService } from '../miles/miles.service';
 import { PartnerLoaders, PartnerService } from '../partner/partner.service';
+import { PrivacyService } from '../privacy/privacy.service';
 import { PromotionService } from '../promotion/promotion.service';
 import { RewardLoaders, RewardService } from '../reward/reward.service';
 import { ServiceCaseService } from '../service-case/service-case.service';
@@ -42,13 +43,15 @@ export interface Services {
   webhooks: WebhookService;
   activity: ActivityService;
   donations: DonationService;
+  privacy: PrivacyService;
 }
 
 /** strictUrls: production's webhook URL rules (see src/webhook/webhook-url.ts). */
 export function createServices(dataSource: DataSource, { strictUrls = true }: { strictUrls?: boolean } = {}): Services {
+  const members = new MemberService(dataSource);
   return {
     partners: new PartnerService(dataSource),
-    members: new MemberService(dataSource),
+    members,
     ledger: new Ledger(dataSource),
     transactions: new TransactionService(dataSource),
     purchases: new PurchaseService(dataSource),
@@ -66,6 +69,7 @@ export function createServices(dataSource: DataSource, { strictUrls = true }: { 
     webhooks: new WebhookService(dataSource, strictUrls),
     activity: new ActivityService(dataSource),
     donations: new DonationService(dataSource),
+    privacy: new PrivacyService(dataSource, members),
   };
 }
 

@@ -12,6 +12,7 @@ import { MemberTransactionsResolver, TransactionResolver } from '../ledger/trans
 import { MemberResolver } from '../member/member.resolver';
 import { MemberMilesResolver, MilesRatioResolver, MilesResolver, PartnerMilesResolver } from '../miles/miles.resolver';
 import { PartnerResolver } from '../partner/partner.resolver';
+import { PrivacyResolver } from '../privacy/privacy.resolver';
 import { PromotionResolver } from '../promotion/promotion.resolver';
 import { MemberRewardsResolver, RedemptionResolver, RewardResolver } from '../reward/reward.resolver';
 import {
@@ -41,6 +42,7 @@ export const resolvers = [
   ViewerResolver,
   PartnerResolver,
   MemberResolver,
+  PrivacyResolver,
   MemberTransactionsResolver,
   TransactionResolver,
   PurchaseResolver,

@@ -1,8 +1,34 @@
-import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, PointsScalar } from '../common/scalars';
 import { ConnectionArgs, ConnectionType, Node, toGlobalId } from '../common/relay';
 import { UserError } from '../common/user-error';
 import { MemberEntity } from './member.entity';
+
+/** Where a member gave or withdrew its marketing consent. */
+export const ConsentSource = { APP: 'APP', WEB: 'WEB', TILL: 'TILL', PHONE: 'PHONE', PAPER: 'PAPER' } as const;
+export type ConsentSource = (typeof ConsentSource)[keyof typeof ConsentSource];
+registerEnumType(ConsentSource, {
+  name: 'ConsentSource',
+  description: 'The channel through which a marketing consent was given or withdrawn.',
+});
+
+@ObjectType({ description: 'Whether the member agreed to marketing, and when and how it did.' })
+export class MarketingConsent {
+  @Field(() => Boolean) granted!: boolean;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the consent in force was given; null while not granted.' })
+  at!: Date | null;
+  @Field(() => ConsentSource, { nullable: true, description: 'How the consent in force was given; null while not granted.' })
+  source!: ConsentSource | null;
+}
+
+/** The personal part of a member, exposed by MemberResolver's field resolvers according to who asks. */
+export interface MemberProfile {
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  language: string | null;
+  marketingConsent: MarketingConsent;
+}
 
 @ObjectType('Member', { implements: Node, description: 'A holder of a coalition card.' })
 export class Member implements Node {
@@ -13,8 +39,15 @@ export class Member implements Node {
   balance!: bigint;
   @Field(() => PointsScalar, { description: 'Points set aside by pending holds (e.g. a miles transfer awaiting the airline).' })
   heldPoints!: bigint;
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When the member's personal data was erased; the card can then no longer sign in or spend.",
+  })
+  erasedAt!: Date | null;
   /** Database key, for field resolvers; not part of the schema. */
   localId!: string;
+  /** Not part of the schema as such: MemberResolver decides what of it each caller sees. */
+  profile!: MemberProfile;
 }
 
 export function toMember(entity: MemberEntity): Member {
@@ -25,6 +58,18 @@ export function toMember(entity: MemberEntity): Member {
     enrolledAt: entity.createdAt,
     balance: BigInt(entity.pointsBalance),
     heldPoints: BigInt(entity.pointsHeld),
+    erasedAt: entity.erasedAt,
+    profile: {
+      firstName: entity.firstName,
+      lastName: entity.lastName,
+      email: entity.email,
+      language: entity.language,
+      marketingConsent: Object.assign(new MarketingConsent(), {
+        granted: entity.marketingConsent,
+        at: entity.marketingConsentAt,
+        source: entity.marketingConsentSource as ConsentSource | null,
+      }),
+    },
   });
 }
 
@@ -40,4 +85,10 @@ export const MemberConnection = ConnectionType(Member, 'Member');
 export class MembersArgs extends ConnectionArgs {
   @Field(() => String, { nullable: true, description: 'A card number or its beginning (spaces and case ignored); omitted: every member.' })
   search?: string | null;
+}
+
+@ObjectType()
+export class MemberProfilePayload {
+  @Field(() => Member, { nullable: true }) member!: Member | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
 }

@@ -2,6 +2,7 @@ import { Route, Routes } from 'react-router-dom';
 import { DonatePage } from './donate.page';
 import { HistoryPage } from './history.page';
 import { MilesPage } from './miles.page';
+import { ProfilePage } from './profile.page';
 import { RewardsPage } from './rewards.page';
 import { CasesPage } from './cases.page';
 import { SurveysPage } from './surveys.page';
@@ -17,6 +18,7 @@ export const nav = [
   { to: '/member/surveys', label: 'Surveys' },
   { to: '/member/cases', label: 'My cases' },
   { to: '/member/donate', label: 'Donate' },
+  { to: '/member/profile', label: 'Profile' },
 ] as const;
 
 export default function MemberPages() {
@@ -30,6 +32,7 @@ export default function MemberPages() {
       <Route path="member/surveys/:surveyId" element={<SurveysPage />} />
       <Route path="member/cases" element={<CasesPage />} />
       <Route path="member/donate" element={<DonatePage />} />
+      <Route path="member/profile" element={<ProfilePage />} />
     </Routes>
   );
 }

@@ -5,6 +5,7 @@ import type { MemberHomeQuery } from '../gql/graphql';
 import { formatDate, formatMoney, formatPoints } from '../format';
 import { Card, Empty, ErrorNote, Loading, Page } from '../ui/kit';
 import { ItemList, Progress } from './member-ui';
+import { JoinCard } from './profile.page';
 
 /** How far ahead "expiring soon" looks. */
 export const EXPIRY_WINDOW_DAYS = 90;
@@ -57,13 +58,13 @@ const MemberHome = graphql(`
 `);
 
 export function WalletPage() {
-  const [{ data, fetching, error }] = useQuery({ query: MemberHome, variables: { expiringWithinDays: EXPIRY_WINDOW_DAYS } });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: MemberHome, variables: { expiringWithinDays: EXPIRY_WINDOW_DAYS } });
   const me = data?.me;
   return (
     <Page title="Wallet">
       {fetching && !data && <Loading what="Loading your wallet" />}
       <ErrorNote error={error} />
-      {data && !me && <Empty>This card is not enrolled yet. Ask at a partner’s till to enrol it.</Empty>}
+      {data && !me && <JoinCard onJoined={() => refetch({ requestPolicy: 'network-only' })} />}
       {me && (
         <>
           <Card title="Balance">

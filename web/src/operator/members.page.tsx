@@ -1,8 +1,21 @@
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { useQuery } from 'urql';
+import { useState } from 'react';
+import { useClient, useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
 import { formatDate, formatDateTime, formatPoints } from '../format';
-import { ActionForm, Card, DataTable, Empty, ErrorNote, Field, Loading, Page } from '../ui/kit';
+import {
+  ActionForm,
+  Card,
+  DataTable,
+  downloadJson,
+  Empty,
+  ErrorNote,
+  Field,
+  Loading,
+  Page,
+  UserErrors,
+  type UserErrorShape,
+} from '../ui/kit';
 
 const SearchMembers = graphql(`
   query OperatorSearchMembers($search: String, $after: String) {
@@ -34,6 +47,16 @@ const MemberDetail = graphql(`
     member(cardNumber: $cardNumber) {
       id
       cardNumber
+      firstName
+      lastName
+      email
+      language
+      erasedAt
+      marketingConsent {
+        granted
+        at
+        source
+      }
       balance
       heldPoints
       enrolledAt
@@ -128,6 +151,75 @@ export function MembersPage() {
   );
 }
 
+const OperatorExportMember = graphql(`
+  query OperatorExportMember($cardNumber: String!) {
+    exportMemberData(cardNumber: $cardNumber)
+  }
+`);
+
+const OperatorEraseMember = graphql(`
+  mutation OperatorEraseMember($input: EraseMemberInput!) {
+    eraseMember(input: $input) {
+      alreadyErased
+      member {
+        id
+        firstName
+        lastName
+        email
+        language
+        erasedAt
+        marketingConsent {
+          granted
+          at
+          source
+        }
+      }
+      userErrors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
+/** GDPR: the member's data as a JSON file, and erasure of its personal data (asked twice: it cannot be undone). */
+function PrivacyCard({ cardNumber, erasedAt }: { cardNumber: string; erasedAt: string | null | undefined }) {
+  const client = useClient();
+  const [, erase] = useMutation(OperatorEraseMember);
+  const [errors, setErrors] = useState<readonly UserErrorShape[]>();
+  return (
+    <Card title="Privacy">
+      <button
+        type="button"
+        className="secondary"
+        onClick={async () => {
+          const result = await client.query(OperatorExportMember, { cardNumber }, { requestPolicy: 'network-only' }).toPromise();
+          if (result.data?.exportMemberData) downloadJson(`member-${cardNumber}.json`, result.data.exportMemberData);
+        }}
+      >
+        Export data
+      </button>
+      {erasedAt ? (
+        <p aria-label="Erasure">Personal data erased {formatDateTime(erasedAt)}.</p>
+      ) : (
+        <ActionForm
+          label="Erase member"
+          busyLabel="Erasing…"
+          onSubmit={async (form) => {
+            if (!window.confirm(`Erase the personal data of card ${cardNumber}? This cannot be undone; points and history stay.`)) return;
+            const result = await erase({ input: { cardNumber, reason: String(form.get('reason') ?? '') } });
+            setErrors(result.data?.eraseMember.userErrors);
+          }}
+        >
+          <Field label="Reason" name="reason" required minLength={3} maxLength={500} hint="e.g. the erasure request's reference" />
+        </ActionForm>
+      )}
+      <UserErrors errors={errors} />
+    </Card>
+  );
+}
+
 export function MemberPage() {
   const { cardNumber = '' } = useParams();
   const [params, setParams] = useSearchParams();
@@ -158,6 +250,18 @@ export function MemberPage() {
             enrolled {formatDate(member.enrolledAt)}
           </p>
         </Card>
+        <Card title="Profile">
+          <p>
+            <strong>{[member.firstName, member.lastName].filter(Boolean).join(' ') || 'No name given'}</strong>
+          </p>
+          <p className="muted">
+            {member.email ?? 'no email'} · {member.language ?? 'no language'} · marketing{' '}
+            {member.marketingConsent?.granted
+              ? `consented ${formatDate(member.marketingConsent.at)} (${member.marketingConsent.source})`
+              : 'not consented'}
+          </p>
+        </Card>
+        <PrivacyCard cardNumber={member.cardNumber} erasedAt={member.erasedAt} />
         <Card title="Tier">
           <p>
             <strong>{member.tier.tier?.name ?? 'No tier'}</strong>

@@ -13,6 +13,8 @@ const LookUpCard = graphql(`
     member(cardNumber: $cardNumber) {
       id
       cardNumber
+      greetingName
+      erasedAt
       balance
       heldPoints
       enrolledAt
@@ -251,6 +253,9 @@ function CardSummary({ member }: { member: LookedUp }) {
   const open = member.vouchers.filter((v) => !v.usedAt);
   return (
     <div className="till-card" role="status" aria-label={`Card ${member.cardNumber}`}>
+      {/* The API gives a till the first name only while the member consents to marketing. */}
+      {member.greetingName && <p className="greeting">Hello, {member.greetingName}</p>}
+      {member.erasedAt && <p className="muted">This member’s data was erased: the card can no longer spend points.</p>}
       <dl className="facts">
         <div>
           <dt>Card</dt>

@@ -255,3 +255,10 @@ export function useCursorPages(label: string) {
     ),
   };
 }
+
+/** Saves `data` as a pretty-printed JSON file through the browser's download. */
+export function downloadJson(filename: string, data: unknown) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+  Object.assign(document.createElement('a'), { href: url, download: filename }).click();
+  URL.revokeObjectURL(url);
+}
