@@ -9,6 +9,7 @@ import { SelfServiceReads1795898400000 } from './1795898400000-self-service-read
 import { PartnerEvents1795902000000 } from './1795902000000-partner-events';
 import { PointsFlow1795907400000 } from './1795907400000-points-flow';
 import { MemberProfile1795911000000 } from './1795911000000-member-profile';
+import { RetentionSegments1795915000000 } from './1795915000000-retention-segments';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   PartnerEvents1795902000000,
   PointsFlow1795907400000,
   MemberProfile1795911000000,
+  RetentionSegments1795915000000,
 ];
