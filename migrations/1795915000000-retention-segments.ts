@@ -76,7 +76,11 @@ const RECORD_PURCHASE_TARGETED = patch(RECORD_PURCHASE, [
 // The batch: a segment promotion no longer takes its partner's every item off the set-based path;
 // only items of members in a targeted segment go through the single purchase, which applies it.
 const RECORD_PURCHASES_TARGETED = patch(RECORD_PURCHASES, [
-  ['NOT EXISTS (SELECT 1 FROM promotions pr WHERE pr.starts_at', 'NOT EXISTS (SELECT 1 FROM promotions pr WHERE pr.segment IS NULL AND pr.starts_at', 1],
+  [
+    'NOT EXISTS (SELECT 1 FROM promotions pr WHERE pr.starts_at',
+    'NOT EXISTS (SELECT 1 FROM promotions pr WHERE pr.segment IS NULL AND pr.starts_at',
+    1,
+  ],
   [
     'AND NOT EXISTS (SELECT 1 FROM stamp_cards sc WHERE sc.partner_id = pa.id AND sc.active) AS plain',
     `AND NOT EXISTS (SELECT 1 FROM stamp_cards sc WHERE sc.partner_id = pa.id AND sc.active) AS plain,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { RetentionService } from '../analytics/retention.service';
 import type { Principal } from '../auth/principal';
 import { PurchaseService } from '../earning/purchase.service';
 import { EngagementService } from '../engagement/engagement.service';
@@ -36,6 +37,7 @@ export interface Services {
   settings: SettingsService;
   settlement: SettlementService;
   webhooks: WebhookService;
+  retention: RetentionService;
 }
 
 /** strictUrls: production's webhook URL rules (see src/webhook/webhook-url.ts). */
@@ -57,6 +59,7 @@ export function createServices(dataSource: DataSource, { strictUrls = true }: { 
     settings: new SettingsService(dataSource),
     settlement: new SettlementService(dataSource),
     webhooks: new WebhookService(dataSource, strictUrls),
+    retention: new RetentionService(dataSource),
   };
 }
 

@@ -2,6 +2,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { DateTimeScalar } from '../common/scalars';
+import { RetentionResolver } from '../analytics/retention.resolver';
 import { PartnerPurchasesResolver, PurchaseResolver } from '../earning/purchase.resolver';
 import { EngagementResolver } from '../engagement/engagement.resolver';
 import { ExpiryResolver, MemberExpiryResolver } from '../expiry/expiry.resolver';
@@ -45,6 +46,7 @@ export const resolvers = [
   ExpiryResolver,
   MemberExpiryResolver,
   PromotionResolver,
+  RetentionResolver,
   EngagementResolver,
   TierResolver,
   MemberTierResolver,

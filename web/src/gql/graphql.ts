@@ -73,6 +73,8 @@ export type CreatePromotionInput = {
   name: string;
   /** Limit to one partner (a partner creating a promotion is always limited to itself). */
   partnerId?: string | number | null | undefined;
+  /** Only for members in this segment when they purchase (as of the last refreshSegments, run daily). */
+  segment?: RfmSegment | null | undefined;
   startsAt: string;
 };
 
@@ -241,6 +243,21 @@ export type RewardKind =
   | 'GIFT_CARD'
   /** A voucher or product honoured at the fulfilling partner's till. */
   | 'VOUCHER';
+
+/** R, F, M: recency, frequency and monetary quintiles (1–5, 5 best); the first rule that matches names the segment. */
+export type RfmSegment =
+  /** R ≤ 2 and F ≥ 3: bought often, not lately. */
+  | 'AT_RISK'
+  /** R ≥ 4, F ≥ 4 and M ≥ 4. */
+  | 'CHAMPIONS'
+  /** R ≤ 2 and F ≤ 2. */
+  | 'HIBERNATING'
+  /** R ≥ 3 and F ≥ 3. */
+  | 'LOYAL'
+  /** First purchase within the last 30 days. */
+  | 'NEW'
+  /** R ≥ 3 (recent, not yet frequent). */
+  | 'PROMISING';
 
 export type SetPartnerCategoryInput = {
   category: string;
