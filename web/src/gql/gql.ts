@@ -72,6 +72,8 @@ type Documents = {
     "\n  query WhoAmI {\n    viewerRole\n  }\n": typeof types.WhoAmIDocument,
     "\n  query PartnerSelf {\n    currentPartner {\n      id\n      name\n      category\n      currency\n    }\n  }\n": typeof types.PartnerSelfDocument,
     "\n  query MemberSelf {\n    me {\n      cardNumber\n    }\n  }\n": typeof types.MemberSelfDocument,
+    "\n  query RetentionReportView($partnerId: ID) {\n    retentionReport(partnerId: $partnerId) {\n      windows {\n        days\n        activeMembers\n        repeatPurchasers\n        repeatPurchaseRate\n      }\n      cohorts {\n        month\n        size\n        retention\n      }\n      segments {\n        segment\n        members\n        spend {\n          amount\n          currency\n        }\n      }\n      atRiskDays\n      atRiskMembers\n    }\n  }\n": typeof types.RetentionReportViewDocument,
+    "\n  query RetentionFollowUps($partnerId: ID, $after: String) {\n    atRiskFollowUps(partnerId: $partnerId, first: 20, after: $after) {\n      edges {\n        node {\n          cardNumber\n          firstName\n          email\n          lastPurchaseAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.RetentionFollowUpsDocument,
 };
 const documents: Documents = {
     "\n  query MemberHistory($first: Int, $after: String, $last: Int, $before: String) {\n    me {\n      id\n      transactions(first: $first, after: $after, last: $last, before: $before) {\n        edges {\n          cursor\n          node {\n            id\n            createdAt\n            kind\n            points\n            reason\n            reference\n            partner {\n              id\n              name\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n          hasPreviousPage\n          startCursor\n          endCursor\n        }\n      }\n    }\n  }\n": types.MemberHistoryDocument,
@@ -132,6 +134,8 @@ const documents: Documents = {
     "\n  query WhoAmI {\n    viewerRole\n  }\n": types.WhoAmIDocument,
     "\n  query PartnerSelf {\n    currentPartner {\n      id\n      name\n      category\n      currency\n    }\n  }\n": types.PartnerSelfDocument,
     "\n  query MemberSelf {\n    me {\n      cardNumber\n    }\n  }\n": types.MemberSelfDocument,
+    "\n  query RetentionReportView($partnerId: ID) {\n    retentionReport(partnerId: $partnerId) {\n      windows {\n        days\n        activeMembers\n        repeatPurchasers\n        repeatPurchaseRate\n      }\n      cohorts {\n        month\n        size\n        retention\n      }\n      segments {\n        segment\n        members\n        spend {\n          amount\n          currency\n        }\n      }\n      atRiskDays\n      atRiskMembers\n    }\n  }\n": types.RetentionReportViewDocument,
+    "\n  query RetentionFollowUps($partnerId: ID, $after: String) {\n    atRiskFollowUps(partnerId: $partnerId, first: 20, after: $after) {\n      edges {\n        node {\n          cardNumber\n          firstName\n          email\n          lastPurchaseAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.RetentionFollowUpsDocument,
 };
 
 /**
@@ -380,6 +384,14 @@ export function graphql(source: "\n  query PartnerSelf {\n    currentPartner {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MemberSelf {\n    me {\n      cardNumber\n    }\n  }\n"): (typeof documents)["\n  query MemberSelf {\n    me {\n      cardNumber\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RetentionReportView($partnerId: ID) {\n    retentionReport(partnerId: $partnerId) {\n      windows {\n        days\n        activeMembers\n        repeatPurchasers\n        repeatPurchaseRate\n      }\n      cohorts {\n        month\n        size\n        retention\n      }\n      segments {\n        segment\n        members\n        spend {\n          amount\n          currency\n        }\n      }\n      atRiskDays\n      atRiskMembers\n    }\n  }\n"): (typeof documents)["\n  query RetentionReportView($partnerId: ID) {\n    retentionReport(partnerId: $partnerId) {\n      windows {\n        days\n        activeMembers\n        repeatPurchasers\n        repeatPurchaseRate\n      }\n      cohorts {\n        month\n        size\n        retention\n      }\n      segments {\n        segment\n        members\n        spend {\n          amount\n          currency\n        }\n      }\n      atRiskDays\n      atRiskMembers\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RetentionFollowUps($partnerId: ID, $after: String) {\n    atRiskFollowUps(partnerId: $partnerId, first: 20, after: $after) {\n      edges {\n        node {\n          cardNumber\n          firstName\n          email\n          lastPurchaseAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query RetentionFollowUps($partnerId: ID, $after: String) {\n    atRiskFollowUps(partnerId: $partnerId, first: 20, after: $after) {\n      edges {\n        node {\n          cardNumber\n          firstName\n          email\n          lastPurchaseAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
