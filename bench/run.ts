@@ -435,7 +435,7 @@ async function main(): Promise<void> {
                 picks AS (SELECT g, floor($2::int * power(random(), 2))::int AS mn, g % (SELECT count(*) FROM partners) AS pn
                             FROM generate_series(1, $1::int) g)
            INSERT INTO purchases (partner_id, member_id, reference, amount_minor, currency, contract_id, points, created_at)
-           SELECT ps.id, ms.id, 'analytics-' || picks.g, 300 + (picks.g * 7907) % 20000, ps.currency, ps.contract_id, 0,
+           SELECT ps.id, ms.id, 'analytics-' || picks.g, 300 + (picks.g::bigint * 7907) % 20000, ps.currency, ps.contract_id, 0,
                   ms.created_at + (now() - ms.created_at) * random() * (0.2 + 0.8 * (ms.n * 37 % 100) / 100.0)
              FROM picks JOIN ms ON ms.n = picks.mn JOIN ps ON ps.n = picks.pn`,
           [ANALYTICS_PURCHASES, MEMBERS],
