@@ -16,8 +16,9 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const PARTNERS = 100;
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 100_000);
 const CLOSE_ITEMS = Number(process.env.BENCH_CLOSE_ITEMS ?? 1_000_000);
+const ANALYTICS_PURCHASES = Number(process.env.BENCH_ANALYTICS_PURCHASES ?? 1_000_000);
 const root = path.join(__dirname, '..', '..');
-/** BENCH_ONLY=purchase,batch,events,reads,redeem,close runs those sections (plus the ceiling unless BENCH_CEILING=off). */
+/** BENCH_ONLY=purchase,batch,events,reads,redeem,close,analytics runs those sections (plus the ceiling unless BENCH_CEILING=off). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const want = (section: string) => !ONLY || ONLY.has(section);
 
@@ -419,6 +420,51 @@ async function main(): Promise<void> {
     }
 
     // 8. Closing a period of 1,000,000 entries across 100 partners.
+    if (want('analytics')) {
+      // 18 months of history: enrolments spread over them, ANALYTICS_PURCHASES purchases after each
+      // member's enrolment, heavy buyers more often (id drawn by random()²) and each member fading
+      // out at its own point (so there are lapsed and at-risk members), written straight into the
+      // tables: only the reports read them, so triggers and foreign-key checks are skipped.
+      await withClient(benchUrl, async (c) => {
+        await c.query(`UPDATE members SET created_at = now() - (id * 7919 % 548) * interval '1 day' - (id % 1440) * interval '1 minute'`);
+        await c.query(`SET session_replication_role = replica`);
+        await c.query(
+          `WITH ms AS (SELECT id, created_at, row_number() OVER (ORDER BY id) - 1 AS n FROM members),
+                ps AS (SELECT p.id, p.currency, (SELECT min(k.id) FROM partner_contracts k WHERE k.partner_id = p.id) AS contract_id,
+                              row_number() OVER (ORDER BY p.id) - 1 AS n FROM partners p),
+                picks AS (SELECT g, floor($2::int * power(random(), 2))::int AS mn, g % (SELECT count(*) FROM partners) AS pn
+                            FROM generate_series(1, $1::int) g)
+           INSERT INTO purchases (partner_id, member_id, reference, amount_minor, currency, contract_id, points, created_at)
+           SELECT ps.id, ms.id, 'analytics-' || picks.g, 300 + (picks.g::bigint * 7907) % 20000, ps.currency, ps.contract_id, 0,
+                  ms.created_at + (now() - ms.created_at) * random() * (0.2 + 0.8 * (ms.n * 37 % 100) / 100.0)
+             FROM picks JOIN ms ON ms.n = picks.mn JOIN ps ON ps.n = picks.pn`,
+          [ANALYTICS_PURCHASES, MEMBERS],
+        );
+        await c.query(`UPDATE members SET marketing_consent = true, marketing_consent_at = now(), marketing_consent_source = 'bench',
+                              first_name = 'Member ' || id WHERE id % 3 = 0`);
+        await c.query(`SET session_replication_role = origin`);
+        await c.query('ANALYZE purchases, members');
+      });
+      const timed = async (name: string, query: string, variables?: unknown) => {
+        const started = process.hrtime.bigint();
+        const answer = await gql(OPERATOR_KEY, query, variables);
+        if (answer.errors) throw new Error(`${name}: ${JSON.stringify(answer.errors)}`);
+        rows.push({ name, value: Number(process.hrtime.bigint() - started) / 1e9, unit: 's' });
+      };
+      const report = `query ($partnerId: ID) { retentionReport(partnerId: $partnerId) { windows { activeMembers repeatPurchaseRate }
+        cohorts { month size retention } segments { segment members spend { amount currency } } atRiskMembers } }`;
+      const of = `${ANALYTICS_PURCHASES.toLocaleString('en')} purchases`;
+      await timed(`retentionReport, coalition, ${of}`, report);
+      await timed(`retentionReport, one partner (1/${PARTNERS} of them)`, report, { partnerId: partners[0].id });
+      await timed(
+        `atRiskFollowUps(first: 100), coalition`,
+        `{ atRiskFollowUps(first: 100) { edges { node { cardNumber firstName email } } pageInfo { hasNextPage } } }`,
+      );
+      await timed(
+        `refreshSegments, ${MEMBERS.toLocaleString('en')} members`,
+        'mutation { refreshSegments { members userErrors { code } } }',
+      );
+    }
     if (want('close')) {
       await withClient(benchUrl, (c) =>
         c.query(

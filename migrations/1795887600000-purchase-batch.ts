@@ -32,7 +32,7 @@ export class PurchaseBatch1795887600000 implements MigrationInterface {
 // of the members' balances. Other valid items go through coalition_record_purchase one by one. No
 // subtransactions: a purchase that still fails (a reference recorded by a concurrent call) refuses
 // the whole call with its code, and the caller runs the items again (then the bulk checks catch it).
-const RECORD_PURCHASES = `
+export const RECORD_PURCHASES = `
   CREATE FUNCTION coalition_record_purchases(p_items jsonb) RETURNS jsonb
   LANGUAGE plpgsql AS $$
   DECLARE

@@ -12,6 +12,7 @@ import { MemberProfile1795911000000 } from './1795911000000-member-profile';
 import { ServiceCases1795912000000 } from './1795912000000-service-cases';
 import { ActivityDonation1795913000000 } from './1795913000000-activity-donation';
 import { MemberPrivacy1795914000000 } from './1795914000000-member-privacy';
+import { RetentionSegments1795915000000 } from './1795915000000-retention-segments';
 import { RateLimits1795916000000 } from './1795916000000-rate-limits';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
@@ -30,5 +31,6 @@ export const migrations = [
   ServiceCases1795912000000,
   ActivityDonation1795913000000,
   MemberPrivacy1795914000000,
+  RetentionSegments1795915000000,
   RateLimits1795916000000,
 ];

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { RetentionService } from '../analytics/retention.service';
 import type { Principal } from '../auth/principal';
 import { ActivityService } from '../activity/activity.service';
 import { DonationService } from '../donation/donation.service';
@@ -44,6 +45,7 @@ export interface Services {
   activity: ActivityService;
   donations: DonationService;
   privacy: PrivacyService;
+  retention: RetentionService;
 }
 
 /** strictUrls: production's webhook URL rules (see src/webhook/webhook-url.ts). */
@@ -70,6 +72,7 @@ export function createServices(dataSource: DataSource, { strictUrls = true }: { 
     activity: new ActivityService(dataSource),
     donations: new DonationService(dataSource),
     privacy: new PrivacyService(dataSource, members),
+    retention: new RetentionService(dataSource),
   };
 }
 

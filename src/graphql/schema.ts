@@ -4,6 +4,7 @@ import { ActivityResolver } from '../activity/activity.resolver';
 import { authChecker } from '../auth/auth-checker';
 import { DateTimeScalar } from '../common/scalars';
 import { DonationResolver, MemberDonationsResolver } from '../donation/donation.resolver';
+import { RetentionResolver } from '../analytics/retention.resolver';
 import { PartnerPurchasesResolver, PurchaseResolver } from '../earning/purchase.resolver';
 import { EngagementResolver } from '../engagement/engagement.resolver';
 import { ExpiryResolver, MemberExpiryResolver } from '../expiry/expiry.resolver';
@@ -55,6 +56,7 @@ export const resolvers = [
   ExpiryResolver,
   MemberExpiryResolver,
   PromotionResolver,
+  RetentionResolver,
   EngagementResolver,
   TierResolver,
   MemberTierResolver,

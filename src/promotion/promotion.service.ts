@@ -60,8 +60,8 @@ export class PromotionService {
     const rows = await queryRows<PromotionRow & { scoped_currency: string | null }>(
       this.dataSource,
       `WITH scope AS (SELECT currency FROM partners WHERE id = $5)
-       INSERT INTO promotions (name, kind, multiplier, bonus_points, partner_id, category, funder_partner_id, min_amount_minor, starts_at, ends_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, coalesce($8, 0), $9, $10
+       INSERT INTO promotions (name, kind, multiplier, bonus_points, partner_id, category, funder_partner_id, min_amount_minor, starts_at, ends_at, segment)
+       SELECT $1, $2, $3, $4, $5, $6, $7, coalesce($8, 0), $9, $10, $12
         WHERE ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM scope)) AND ($7::bigint IS NULL OR EXISTS (SELECT 1 FROM partners WHERE id = $7))
           AND ($11::text IS NULL OR $11 = (SELECT currency FROM scope))
           AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM partner_categories WHERE code = $6))
@@ -78,6 +78,7 @@ export class PromotionService {
         input.startsAt,
         input.endsAt,
         minimum?.currency ?? null,
+        input.segment ?? null,
       ],
     );
     if (rows.length === 0) {

@@ -1,3 +1,4 @@
+import { RfmSegment } from '../analytics/retention.types';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { MoneyInput } from '../common/money';
 import { Node, toGlobalId } from '../common/relay';
@@ -25,6 +26,8 @@ export class Promotion implements Node {
   @Field(() => DecimalScalar, { nullable: true }) multiplier!: string | null;
   @Field(() => PointsScalar, { nullable: true }) bonusPoints!: bigint | null;
   @Field(() => String, { nullable: true, description: 'Category scope, when not partner-scoped.' }) category!: string | null;
+  @Field(() => RfmSegment, { nullable: true, description: 'Only members in this segment at purchase time get it.' })
+  segment!: RfmSegment | null;
   @Field(() => DateTimeScalar) startsAt!: Date;
   @Field(() => DateTimeScalar) endsAt!: Date;
   @Field(() => Boolean, { description: 'true when funded by the operator, false when by a partner.' }) operatorFunded!: boolean;
@@ -37,6 +40,7 @@ export interface PromotionRow {
   multiplier: string | null;
   bonus_points: string | null;
   category: string | null;
+  segment: RfmSegment | null;
   funder_partner_id: string | null;
   starts_at: Date;
   ends_at: Date;
@@ -50,6 +54,7 @@ export function toPromotion(r: PromotionRow): Promotion {
     multiplier: r.multiplier,
     bonusPoints: r.bonus_points === null ? null : BigInt(r.bonus_points),
     category: r.category,
+    segment: r.segment,
     startsAt: r.starts_at,
     endsAt: r.ends_at,
     operatorFunded: r.funder_partner_id === null,
@@ -72,6 +77,11 @@ export class CreatePromotionInput {
   funderPartnerId?: string | null;
   @Field(() => MoneyInput, { nullable: true, description: "Minimum purchase, in the scoped partner's currency." })
   minimumPurchase?: MoneyInput | null;
+  @Field(() => RfmSegment, {
+    nullable: true,
+    description: 'Only for members in this segment when they purchase (as of the last refreshSegments, run daily).',
+  })
+  segment?: RfmSegment | null;
   @Field(() => DateTimeScalar) startsAt!: Date;
   @Field(() => DateTimeScalar) endsAt!: Date;
 }

@@ -87,6 +87,8 @@ type Documents = {
     "\n  query WhoAmI {\n    viewerRole\n  }\n": typeof types.WhoAmIDocument,
     "\n  query PartnerSelf {\n    currentPartner {\n      id\n      name\n      category\n      currency\n    }\n  }\n": typeof types.PartnerSelfDocument,
     "\n  query MemberSelf {\n    me {\n      cardNumber\n    }\n  }\n": typeof types.MemberSelfDocument,
+    "\n  query RetentionReportView($partnerId: ID) {\n    retentionReport(partnerId: $partnerId) {\n      windows {\n        days\n        activeMembers\n        repeatPurchasers\n        repeatPurchaseRate\n      }\n      cohorts {\n        month\n        size\n        retention\n      }\n      segments {\n        segment\n        members\n        spend {\n          amount\n          currency\n        }\n      }\n      atRiskDays\n      atRiskMembers\n    }\n  }\n": typeof types.RetentionReportViewDocument,
+    "\n  query RetentionFollowUps($partnerId: ID, $after: String) {\n    atRiskFollowUps(partnerId: $partnerId, first: 20, after: $after) {\n      edges {\n        node {\n          cardNumber\n          firstName\n          email\n          lastPurchaseAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.RetentionFollowUpsDocument,
     "\n  fragment ServiceCaseRow on ServiceCase {\n    id\n    cardNumber\n    category\n    subject\n    status\n    purchaseReference\n    openedAt\n    followUpDueAt\n    resolvedAt\n    resolution\n    goodwillPoints\n    satisfaction\n    partner {\n      id\n      name\n    }\n  }\n": typeof types.ServiceCaseRowFragmentDoc,
 };
 const documents: Documents = {
@@ -163,6 +165,8 @@ const documents: Documents = {
     "\n  query WhoAmI {\n    viewerRole\n  }\n": types.WhoAmIDocument,
     "\n  query PartnerSelf {\n    currentPartner {\n      id\n      name\n      category\n      currency\n    }\n  }\n": types.PartnerSelfDocument,
     "\n  query MemberSelf {\n    me {\n      cardNumber\n    }\n  }\n": types.MemberSelfDocument,
+    "\n  query RetentionReportView($partnerId: ID) {\n    retentionReport(partnerId: $partnerId) {\n      windows {\n        days\n        activeMembers\n        repeatPurchasers\n        repeatPurchaseRate\n      }\n      cohorts {\n        month\n        size\n        retention\n      }\n      segments {\n        segment\n        members\n        spend {\n          amount\n          currency\n        }\n      }\n      atRiskDays\n      atRiskMembers\n    }\n  }\n": types.RetentionReportViewDocument,
+    "\n  query RetentionFollowUps($partnerId: ID, $after: String) {\n    atRiskFollowUps(partnerId: $partnerId, first: 20, after: $after) {\n      edges {\n        node {\n          cardNumber\n          firstName\n          email\n          lastPurchaseAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.RetentionFollowUpsDocument,
     "\n  fragment ServiceCaseRow on ServiceCase {\n    id\n    cardNumber\n    category\n    subject\n    status\n    purchaseReference\n    openedAt\n    followUpDueAt\n    resolvedAt\n    resolution\n    goodwillPoints\n    satisfaction\n    partner {\n      id\n      name\n    }\n  }\n": types.ServiceCaseRowFragmentDoc,
 };
 
@@ -472,6 +476,14 @@ export function graphql(source: "\n  query PartnerSelf {\n    currentPartner {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MemberSelf {\n    me {\n      cardNumber\n    }\n  }\n"): (typeof documents)["\n  query MemberSelf {\n    me {\n      cardNumber\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RetentionReportView($partnerId: ID) {\n    retentionReport(partnerId: $partnerId) {\n      windows {\n        days\n        activeMembers\n        repeatPurchasers\n        repeatPurchaseRate\n      }\n      cohorts {\n        month\n        size\n        retention\n      }\n      segments {\n        segment\n        members\n        spend {\n          amount\n          currency\n        }\n      }\n      atRiskDays\n      atRiskMembers\n    }\n  }\n"): (typeof documents)["\n  query RetentionReportView($partnerId: ID) {\n    retentionReport(partnerId: $partnerId) {\n      windows {\n        days\n        activeMembers\n        repeatPurchasers\n        repeatPurchaseRate\n      }\n      cohorts {\n        month\n        size\n        retention\n      }\n      segments {\n        segment\n        members\n        spend {\n          amount\n          currency\n        }\n      }\n      atRiskDays\n      atRiskMembers\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RetentionFollowUps($partnerId: ID, $after: String) {\n    atRiskFollowUps(partnerId: $partnerId, first: 20, after: $after) {\n      edges {\n        node {\n          cardNumber\n          firstName\n          email\n          lastPurchaseAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query RetentionFollowUps($partnerId: ID, $after: String) {\n    atRiskFollowUps(partnerId: $partnerId, first: 20, after: $after) {\n      edges {\n        node {\n          cardNumber\n          firstName\n          email\n          lastPurchaseAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

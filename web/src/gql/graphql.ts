@@ -81,6 +81,8 @@ export type CreatePromotionInput = {
   name: string;
   /** Limit to one partner (a partner creating a promotion is always limited to itself). */
   partnerId?: string | number | null | undefined;
+  /** Only for members in this segment when they purchase (as of the last refreshSegments, run daily). */
+  segment?: RfmSegment | null | undefined;
   startsAt: string;
 };
 
@@ -332,6 +334,21 @@ export type RewardKind =
   | 'GIFT_CARD'
   /** A voucher or product honoured at the fulfilling partner's till. */
   | 'VOUCHER';
+
+/** R, F, M: recency, frequency and monetary quintiles (1–5, 5 best); the first rule that matches names the segment. */
+export type RfmSegment =
+  /** R ≤ 2 and F ≥ 3: bought often, not lately. */
+  | 'AT_RISK'
+  /** R ≥ 4, F ≥ 4 and M ≥ 4. */
+  | 'CHAMPIONS'
+  /** R ≤ 2 and F ≤ 2. */
+  | 'HIBERNATING'
+  /** R ≥ 3 and F ≥ 3. */
+  | 'LOYAL'
+  /** First purchase within the last 30 days. */
+  | 'NEW'
+  /** R ≥ 3 (recent, not yet frequent). */
+  | 'PROMISING';
 
 /** What a complaint is about. */
 export type ServiceCaseCategory =
@@ -986,6 +1003,21 @@ export type MemberSelfQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MemberSelfQuery = { me: { cardNumber: string } | null };
 
+export type RetentionReportViewQueryVariables = Exact<{
+  partnerId?: string | number | null | undefined;
+}>;
+
+
+export type RetentionReportViewQuery = { retentionReport: { atRiskDays: number, atRiskMembers: number, windows: Array<{ days: number, activeMembers: number, repeatPurchasers: number, repeatPurchaseRate: string }>, cohorts: Array<{ month: string, size: number, retention: Array<string> }>, segments: Array<{ segment: RfmSegment, members: number, spend: Array<{ amount: string, currency: string }> }> } };
+
+export type RetentionFollowUpsQueryVariables = Exact<{
+  partnerId?: string | number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type RetentionFollowUpsQuery = { atRiskFollowUps: { edges: Array<{ node: { cardNumber: string, firstName: string | null, email: string | null, lastPurchaseAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type ServiceCaseRowFragment = { id: string, cardNumber: string, category: ServiceCaseCategory, subject: string, status: ServiceCaseStatus, purchaseReference: string | null, openedAt: string, followUpDueAt: string, resolvedAt: string | null, resolution: string | null, goodwillPoints: number | null, satisfaction: number | null, partner: { id: string, name: string } | null };
 
 export const ServiceCaseRowFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServiceCaseRow"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ServiceCase"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"cardNumber"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"purchaseReference"}},{"kind":"Field","name":{"kind":"Name","value":"openedAt"}},{"kind":"Field","name":{"kind":"Name","value":"followUpDueAt"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"resolution"}},{"kind":"Field","name":{"kind":"Name","value":"goodwillPoints"}},{"kind":"Field","name":{"kind":"Name","value":"satisfaction"}},{"kind":"Field","name":{"kind":"Name","value":"partner"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<ServiceCaseRowFragment, unknown>;
@@ -1062,3 +1094,5 @@ export const PartnerWebhookReplayDocument = {"kind":"Document","definitions":[{"
 export const WhoAmIDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WhoAmI"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewerRole"}}]}}]} as unknown as DocumentNode<WhoAmIQuery, WhoAmIQueryVariables>;
 export const PartnerSelfDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PartnerSelf"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"currentPartner"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]}}]} as unknown as DocumentNode<PartnerSelfQuery, PartnerSelfQueryVariables>;
 export const MemberSelfDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MemberSelf"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cardNumber"}}]}}]}}]} as unknown as DocumentNode<MemberSelfQuery, MemberSelfQueryVariables>;
+export const RetentionReportViewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RetentionReportView"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"partnerId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retentionReport"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"partnerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"partnerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"windows"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"days"}},{"kind":"Field","name":{"kind":"Name","value":"activeMembers"}},{"kind":"Field","name":{"kind":"Name","value":"repeatPurchasers"}},{"kind":"Field","name":{"kind":"Name","value":"repeatPurchaseRate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cohorts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"month"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"retention"}}]}},{"kind":"Field","name":{"kind":"Name","value":"segments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"segment"}},{"kind":"Field","name":{"kind":"Name","value":"members"}},{"kind":"Field","name":{"kind":"Name","value":"spend"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"atRiskDays"}},{"kind":"Field","name":{"kind":"Name","value":"atRiskMembers"}}]}}]}}]} as unknown as DocumentNode<RetentionReportViewQuery, RetentionReportViewQueryVariables>;
+export const RetentionFollowUpsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RetentionFollowUps"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"partnerId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"atRiskFollowUps"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"partnerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"partnerId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cardNumber"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"lastPurchaseAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<RetentionFollowUpsQuery, RetentionFollowUpsQueryVariables>;

@@ -14,6 +14,7 @@ import './operator.css';
 
 /** The charts (recharts, most of the console's weight) load only with the page that draws them. */
 const LiabilityPage = lazy(() => import('./liability.page').then((m) => ({ default: m.LiabilityPage })));
+const RetentionPage = lazy(() => import('./retention.page').then((m) => ({ default: m.RetentionPage })));
 
 export const nav = [
   { to: '/operator', label: 'Overview' },
@@ -25,6 +26,7 @@ export const nav = [
   { to: '/operator/cases', label: 'Service cases' },
   { to: '/operator/settlement', label: 'Settlement' },
   { to: '/operator/liability', label: 'Liability' },
+  { to: '/operator/retention', label: 'Retention' },
 ] as const;
 
 export default function OperatorPages() {
@@ -45,6 +47,14 @@ export default function OperatorPages() {
         element={
           <Suspense fallback={<Loading what="Loading the charts" />}>
             <LiabilityPage />
+          </Suspense>
+        }
+      />
+      <Route
+        path="operator/retention"
+        element={
+          <Suspense fallback={<Loading what="Loading the charts" />}>
+            <RetentionPage />
           </Suspense>
         }
       />

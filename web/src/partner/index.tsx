@@ -10,6 +10,7 @@ import { WebhooksPage } from './webhooks.page';
 
 // Statements bring recharts: loaded on their own so the till, used all day, stays small.
 const StatementsPage = lazy(() => import('./statements.page').then((m) => ({ default: m.StatementsPage })));
+const RetentionPage = lazy(() => import('./retention.page').then((m) => ({ default: m.RetentionPage })));
 
 export const nav = [
   { to: '/partner', label: 'Till' },
@@ -18,6 +19,7 @@ export const nav = [
   { to: '/partner/statements', label: 'Statements' },
   { to: '/partner/webhooks', label: 'Webhooks' },
   { to: '/partner/miles', label: 'Miles' },
+  { to: '/partner/retention', label: 'Retention' },
 ] as const;
 
 export default function PartnerPages() {
@@ -31,6 +33,14 @@ export default function PartnerPages() {
         element={
           <Suspense fallback={<Loading what="Loading statements" />}>
             <StatementsPage />
+          </Suspense>
+        }
+      />
+      <Route
+        path="partner/retention"
+        element={
+          <Suspense fallback={<Loading what="Loading retention" />}>
+            <RetentionPage />
           </Suspense>
         }
       />
