@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { Loading } from '../ui/kit';
+import { ActivityRulesPage } from './activity-rules.page';
 import { MemberPage, MembersPage } from './members.page';
 import { OperatorOverview } from './overview.page';
 import { PartnerPage } from './partner.page';
@@ -22,6 +23,7 @@ export const nav = [
   { to: '/operator/members', label: 'Members' },
   { to: '/operator/rewards', label: 'Rewards' },
   { to: '/operator/promotions', label: 'Promotions' },
+  { to: '/operator/activity-rules', label: 'Activity rules' },
   { to: '/operator/tiers', label: 'Tiers' },
   { to: '/operator/cases', label: 'Service cases' },
   { to: '/operator/settlement', label: 'Settlement' },
@@ -39,6 +41,7 @@ export default function OperatorPages() {
       <Route path="operator/members/:cardNumber" element={<MemberPage />} />
       <Route path="operator/rewards" element={<RewardsPage />} />
       <Route path="operator/promotions" element={<PromotionsPage />} />
+      <Route path="operator/activity-rules" element={<ActivityRulesPage />} />
       <Route path="operator/tiers" element={<TiersPage />} />
       <Route path="operator/cases" element={<ServiceCasesPage />} />
       <Route path="operator/settlement" element={<SettlementPage />} />

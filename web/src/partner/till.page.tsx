@@ -186,6 +186,46 @@ const SpendGiftCard = graphql(`
   }
 `);
 
+const TillActivityRules = graphql(`
+  query PartnerTillActivityRules($first: Int!, $after: String) {
+    activityRules(first: $first, after: $after) {
+      edges {
+        node {
+          id
+          code
+          name
+          points
+          active
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+const RecordActivity = graphql(`
+  mutation PartnerTillActivity($input: RecordActivityInput!) {
+    recordActivity(input: $input) {
+      transaction {
+        id
+        points
+      }
+      member {
+        cardNumber
+        balance
+      }
+      userErrors {
+        code
+        field
+        message
+      }
+    }
+  }
+`);
+
 type LookedUp = NonNullable<PartnerTillCardQuery['member']>;
 type Reward = { id: string; name: string; kind: string; pointsCost: number; giftCardValue?: { amount: string; currency: string } | null };
 
@@ -195,7 +235,7 @@ const amountOf = (form: FormData) => text(form, 'amount').replace(',', '.');
 
 /**
  * The till: look a card up, enrol it, record purchases and returns, redeem this partner's rewards
- * for the card, honour vouchers and gift cards. Every action that moves value carries its own
+ * for the card, credit activities (a review …), honour vouchers and gift cards. Every action that moves value carries its own
  * idempotency key, kept for a retry until the server has answered.
  */
 export function TillPage() {
@@ -242,6 +282,7 @@ export function TillPage() {
         <PurchaseForm card={card} currency={partner.currency} keys={keys} onDone={refresh} />
         <ReturnForm currency={partner.currency} keys={keys} onDone={refresh} />
         <RedeemForm card={card} partnerId={partner.id} keys={keys} onDone={refresh} />
+        <ActivityForm card={card} keys={keys} onDone={refresh} />
         <VoucherForm onDone={() => refresh(member?.cardNumber)} />
         <GiftCardForm currency={partner.currency} keys={keys} onDone={() => refresh(member?.cardNumber)} />
       </div>
@@ -335,6 +376,17 @@ function EnrolForm({ onEnrolled }: { onEnrolled: (cardNumber: string) => void })
   );
 }
 
+/** The end of a success note: the card's balance after the action. */
+function NewBalance({ member }: { member?: { cardNumber: string; balance: number } | null }) {
+  if (!member) return null;
+  return (
+    <>
+      {' '}
+      — card {member.cardNumber} now has {formatPoints(member.balance)}
+    </>
+  );
+}
+
 interface KeyedFormProps {
   keys: ReturnType<typeof useIdempotencyKeys>;
   onDone: (cardNumber: string | undefined) => void;
@@ -386,12 +438,7 @@ function PurchaseForm({ card, currency, keys, onDone }: KeyedFormProps & { card:
         done={(v) => (
           <>
             Earned <strong>{formatPoints(v.pointsEarned ?? 0)}</strong>
-            {v.member && (
-              <>
-                {' '}
-                — card {v.member.cardNumber} now has {formatPoints(v.member.balance)}
-              </>
-            )}
+            <NewBalance member={v.member} />
           </>
         )}
       />
@@ -447,12 +494,7 @@ function ReturnForm({ currency, keys, onDone }: KeyedFormProps & { currency: str
         done={(v) => (
           <>
             Took back <strong>{formatPoints(v.pointsReversed ?? 0)}</strong>
-            {v.member && (
-              <>
-                {' '}
-                — card {v.member.cardNumber} now has {formatPoints(v.member.balance)}
-              </>
-            )}
+            <NewBalance member={v.member} />
           </>
         )}
       />
@@ -460,33 +502,57 @@ function ReturnForm({ currency, keys, onDone }: KeyedFormProps & { currency: str
   );
 }
 
-/** This partner's active rewards (the ones it fulfils, so it may redeem them at its till). */
-function useFulfilledRewards(partnerId: string): { rewards: Reward[] | null; error?: Error } {
-  const client = useClient();
-  const [state, setState] = useState<{ rewards: Reward[] | null; error?: Error }>({ rewards: null });
+/** A page of a connection as the till reads it: its nodes, or why it could not be read. */
+type ListPage<N> = {
+  error?: Error;
+  connection?: { edges: readonly { node: N }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } };
+};
+
+/** The till asks for lists by the largest page the server allows. */
+const LIST_PAGE = 100;
+
+/**
+ * Every node of a list the till needs in full (its rewards, the activities it may report), read
+ * page by page; on a failed page, what was read so far and the error. `loadPage` must be stable.
+ */
+function useWholeList<N>(loadPage: (after: string | null) => Promise<ListPage<N>>): { items: N[] | null; error?: Error } {
+  const [state, setState] = useState<{ items: N[] | null; error?: Error }>({ items: null });
   useEffect(() => {
     let cancelled = false;
     void (async () => {
-      const all: Reward[] = [];
+      const all: N[] = [];
       let after: string | null = null;
-      // The catalogue is paged by 100; a till needs all of its own.
       for (let page = 0; page < 50; page++) {
-        const result = await client.query(TillRewards, { first: 100, after }, { requestPolicy: 'network-only' }).toPromise();
-        if (result.error || !result.data) {
-          if (!cancelled) setState({ rewards: all, error: result.error });
+        const { error, connection } = await loadPage(after);
+        if (error || !connection) {
+          if (!cancelled) setState({ items: all, error: error ?? new Error('The server sent no answer') });
           return;
         }
-        for (const { node } of result.data.rewards.edges) if (node.active && node.fulfilledBy.id === partnerId) all.push(node);
-        if (!result.data.rewards.pageInfo.hasNextPage) break;
-        after = result.data.rewards.pageInfo.endCursor ?? null;
+        all.push(...connection.edges.map((e) => e.node));
+        if (!connection.pageInfo.hasNextPage) break;
+        after = connection.pageInfo.endCursor ?? null;
       }
-      if (!cancelled) setState({ rewards: all });
+      if (!cancelled) setState({ items: all });
     })();
     return () => {
       cancelled = true;
     };
-  }, [client, partnerId]);
+  }, [loadPage]);
   return state;
+}
+
+/** This partner's active rewards (the ones it fulfils, so it may redeem them at its till). */
+function useFulfilledRewards(partnerId: string): { rewards: Reward[] | null; error?: Error } {
+  const client = useClient();
+  const loadPage = useCallback(
+    async (after: string | null) => {
+      const result = await client.query(TillRewards, { first: LIST_PAGE, after }, { requestPolicy: 'network-only' }).toPromise();
+      return { error: result.error, connection: result.data?.rewards };
+    },
+    [client],
+  );
+  const { items, error } = useWholeList(loadPage);
+  return { rewards: items && items.filter((r) => r.active && r.fulfilledBy.id === partnerId), error };
 }
 
 type Redeemed = {
@@ -546,13 +612,7 @@ function RedeemForm({ card, partnerId, keys, onDone }: KeyedFormProps & { card: 
         done={(v) => (
           <>
             {v.redemption?.reward.name} for {formatPoints(v.redemption?.pointsSpent)}
-            {v.member && (
-              <>
-                {' '}
-                — card {v.member.cardNumber} now has {formatPoints(v.member.balance)}
-              </>
-            )}
-            .
+            <NewBalance member={v.member} />.
             {v.redemption?.voucher && (
               <span className="code-line">
                 Voucher code: <code className="secret">{v.redemption.voucher.code}</code>
@@ -565,6 +625,91 @@ function RedeemForm({ card, partnerId, keys, onDone }: KeyedFormProps & { card: 
                 {formatDate(v.redemption.giftCard.expiresAt)}
               </span>
             )}
+          </>
+        )}
+      />
+    </Card>
+  );
+}
+
+/** The active activity rules this partner may report: its own and the operator's. */
+function useReportableActivities(): { rules: { code: string; name: string; points: number }[] | null; error?: Error } {
+  const client = useClient();
+  const loadPage = useCallback(
+    async (after: string | null) => {
+      const result = await client.query(TillActivityRules, { first: LIST_PAGE, after }, { requestPolicy: 'network-only' }).toPromise();
+      return { error: result.error, connection: result.data?.activityRules };
+    },
+    [client],
+  );
+  const { items, error } = useWholeList(loadPage);
+  return { rules: items && items.filter((r) => r.active), error };
+}
+
+function ActivityForm({ card, keys, onDone }: KeyedFormProps & { card: string }) {
+  const client = useClient();
+  const { rules, error } = useReportableActivities();
+  const [outcome, setOutcome] = useState<Outcome<{
+    transaction?: { points: number } | null;
+    member?: { cardNumber: string; balance: number } | null;
+  }> | null>(null);
+  const [formKey, setFormKey] = useState(0);
+  return (
+    <Card title="Record activity">
+      {rules === null && <p className="muted">Loading the activities you may report…</p>}
+      <ErrorNote error={error} />
+      {rules?.length === 0 && !error && <Empty>No active activity rule you may report.</Empty>}
+      {rules && rules.length > 0 && (
+        <ActionForm
+          key={`${formKey}:${card}`}
+          label="Record activity"
+          busyLabel="Recording…"
+          onSubmit={async (form) => {
+            const result = await runKeyed(
+              keys,
+              'activity',
+              (idempotencyKey) =>
+                client
+                  .mutation(RecordActivity, {
+                    input: {
+                      cardNumber: text(form, 'cardNumber'),
+                      code: text(form, 'code'),
+                      reference: text(form, 'reference'),
+                      idempotencyKey,
+                    },
+                  })
+                  .toPromise(),
+              (d) => d.recordActivity,
+            );
+            setOutcome(result);
+            if (result.kind === 'done') {
+              setFormKey((k) => k + 1);
+              onDone(result.value.member?.cardNumber);
+            }
+          }}
+        >
+          <Field label="Card number" name="cardNumber" required autoComplete="off" defaultValue={card} />
+          <SelectField
+            label="Activity"
+            name="code"
+            required
+            options={rules.map((r) => ({ value: r.code, label: `${r.name} (${r.code}) — ${formatPoints(r.points)}` }))}
+          />
+          <Field
+            label="Activity reference"
+            name="reference"
+            required
+            autoComplete="off"
+            hint="Your ID of it (the review …), shown in the history"
+          />
+        </ActionForm>
+      )}
+      <OutcomeNote
+        outcome={outcome}
+        done={(v) => (
+          <>
+            Credited <strong>{formatPoints(v.transaction?.points ?? 0)}</strong>
+            <NewBalance member={v.member} />
           </>
         )}
       />
