@@ -100,7 +100,7 @@ describe('activity earning', () => {
     await page.getByRole('heading', { level: 1, name: 'Wallet' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Member pages' });
     const links = nav.getByRole('link');
-    expect(await links.allTextContents()).toEqual(['Wallet', 'History', 'Rewards', 'Miles', 'Surveys', 'My cases', 'Donate']);
+    expect(await links.allTextContents()).toEqual(['Wallet', 'History', 'Rewards', 'Miles', 'Surveys', 'My cases', 'Donate', 'Profile']);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     expect(await nav.getByRole('link', { name: 'Wallet' }).isVisible()).toBe(true);
     for (const link of await links.all()) {

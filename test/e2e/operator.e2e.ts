@@ -60,7 +60,19 @@ describe('operator console', () => {
 
   it('lists the pages in order, Overview first', async () => {
     const labels = await page.getByRole('navigation', { name: 'Operator pages' }).getByRole('link').allTextContents();
-    expect(labels).toEqual(['Overview', 'Partners', 'Members', 'Rewards', 'Promotions', 'Tiers', 'Settlement', 'Liability', 'Retention']);
+    expect(labels).toEqual([
+      'Overview',
+      'Partners',
+      'Members',
+      'Rewards',
+      'Promotions',
+      'Activity rules',
+      'Tiers',
+      'Service cases',
+      'Settlement',
+      'Liability',
+      'Retention',
+    ]);
     await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
   });
 

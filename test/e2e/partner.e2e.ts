@@ -88,7 +88,11 @@ describe('partner console', () => {
     await enrol.getByRole('button', { name: 'Enrol card' }).click();
     await expect(enrol.getByRole('status').textContent()).resolves.toContain(`Card ${card} enrolled`);
     // Enrolling looks the card up, and the card forms start from it.
-    await expect(section(page, 'Card lookup').getByRole('status', { name: `Card ${card}` }).textContent()).resolves.toContain('0 pts');
+    await expect(
+      section(page, 'Card lookup')
+        .getByRole('status', { name: `Card ${card}` })
+        .textContent(),
+    ).resolves.toContain('0 pts');
 
     // A purchase, double-clicked: one purchase is recorded (the button is busy, the key is the same).
     const purchase = section(page, 'Record a purchase');
@@ -225,7 +229,9 @@ describe('partner console', () => {
   });
 
   it('shows a closed period as a statement: chart, lines, items and a CSV download', async () => {
-    const { closeSettlementPeriod } = await t.operator.ok(CloseSettlementPeriodDocument, { input: { periodEnd: new Date().toISOString() } });
+    const { closeSettlementPeriod } = await t.operator.ok(CloseSettlementPeriodDocument, {
+      input: { periodEnd: new Date().toISOString() },
+    });
     expect(closeSettlementPeriod.userErrors).toEqual([]);
     await page.getByRole('link', { name: 'Statements' }).click();
     const list = section(page, 'Statements');
