@@ -70,7 +70,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   });
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  log.info({ url: `${url}/graphql`, database: embedded ? 'embedded' : 'external' }, 'Coalition ready');
+  log.info({ url: `${url}/graphql`, database: embedded ? 'embedded' : 'external', pid: process.pid }, 'Coalition ready');
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

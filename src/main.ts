@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig } from './config/config';
 import { startApp } from './app';
+import { runClusterPrimary } from './server/cluster-primary';
 import { createLogger } from './server/logger';
 
 async function main(): Promise<void> {
@@ -12,6 +14,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger(config.logLevel);
+  if (cluster.isPrimary && config.webConcurrency > 1) return runClusterPrimary(config, log);
   const app = await startApp(config, log);
   if (!process.env.COALITION_OPERATOR_KEY) {
     log.info({ file: `${config.dataDir}/operator-key` }, 'operator key generated for development; read it from this file');

@@ -25,6 +25,8 @@ export interface Config {
   /** Value-moving mutations a second per caller. */
   rateLimitPerSecond: number;
   webhooks: WebhookConfig;
+  /** Server processes `npm start` runs (node:cluster workers sharing the port); 1: this process serves. */
+  webConcurrency: number;
 }
 
 export interface WebhookConfig {
@@ -115,6 +117,12 @@ const schema = z.object({
     .int('COALITION_RATE_LIMIT must be a whole number')
     .min(1, 'COALITION_RATE_LIMIT must be at least 1')
     .default(1000),
+  WEB_CONCURRENCY: z.coerce
+    .number({ error: 'WEB_CONCURRENCY must be a whole number' })
+    .int('WEB_CONCURRENCY must be a whole number')
+    .min(1, 'WEB_CONCURRENCY must be between 1 and 64')
+    .max(64, 'WEB_CONCURRENCY must be between 1 and 64')
+    .default(1),
   COALITION_WEBHOOKS: z.enum(['on', 'off'], { error: 'COALITION_WEBHOOKS must be on or off' }).default('on'),
   COALITION_WEBHOOK_TIMEOUT: z
     .string()
@@ -190,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollMs: parseDurations(e.COALITION_WEBHOOK_POLL)![0],
       strict: e.NODE_ENV === 'production',
     },
+    webConcurrency: e.WEB_CONCURRENCY,
   };
 }
 
