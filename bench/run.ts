@@ -69,6 +69,8 @@ async function main(): Promise<void> {
         COALITION_OPERATOR_KEY: OPERATOR_KEY,
         COALITION_JOBS: 'off',
         COALITION_WEBHOOKS: 'off',
+        // BENCH_WORKERS=N: the server as WEB_CONCURRENCY=N npm start runs it (node:cluster workers).
+        WEB_CONCURRENCY: process.env.BENCH_WORKERS ?? '1',
         // One busy partner's gateway sends well over the default 1,000 value-moving requests a second.
         COALITION_RATE_LIMIT: '1000000',
         LOG_LEVEL: 'warn',
@@ -497,7 +499,11 @@ async function main(): Promise<void> {
         note: `server peak RSS ${rssBefore} → ${vmHwm(server.pid!)} MB`,
       });
     }
-    rows.push({ name: 'server RSS at the end of the load', value: vmRss(server.pid!), unit: 'MB' });
+    rows.push({
+      name: `server RSS at the end of the load${Number(process.env.BENCH_WORKERS ?? 1) > 1 ? ' (the cluster primary only)' : ''}`,
+      value: vmRss(server.pid!),
+      unit: 'MB',
+    });
     rows.push({ name: 'unexpected answers during the load', value: failures, unit: 'count', note: firstFailure });
 
     print(rows);
@@ -509,6 +515,7 @@ async function main(): Promise<void> {
           at: new Date().toISOString(),
           seconds: SECONDS,
           members: MEMBERS,
+          workers: Number(process.env.BENCH_WORKERS ?? 1),
           database: process.env.DATABASE_URL ? 'external' : 'embedded',
           rows,
         },
