@@ -49,6 +49,25 @@ describe('rate limits across server processes', () => {
   });
 });
 
+describe('rate-limit connections', () => {
+  it('survive the server closing them: the process carries on and the next check works', async () => {
+    const grocer = await onboardPartner(t);
+    const card = await enrolMember(t);
+    const buy = () =>
+      grocer.client.request(RecordPurchaseDocument, {
+        input: { cardNumber: card, amount: { amount: '1', currency: 'EUR' }, reference: newKey(), idempotencyKey: newKey() },
+      });
+    expect((await buy()).errors).toBeUndefined();
+    const [{ killed }] = await t.dataSource.query(
+      `SELECT count(pg_terminate_backend(pid))::int AS killed FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'coalition-rate-limits'`,
+    );
+    expect(killed).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await buy()).errors).toBeUndefined();
+  });
+});
+
 describe('rate limits count every value-moving field of an operation', () => {
   it('refuses a document whose aliases and fragments carry more value-moving fields than the budget left, applying none', async () => {
     const grocer = await onboardPartner(t);

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import type { Logger } from 'pino';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 
 /**
@@ -7,13 +8,20 @@ import { RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres } from 'rat
  * these writes (the table is unlogged anyway), so a limit check is one cheap round trip; if the
  * database cannot answer, each process falls back to counting on its own rather than refusing.
  */
-export function createRateLimiter(databaseUrl: string, perSecond: number): { limiter: RateLimiterAbstract; close(): Promise<void> } {
+export function createRateLimiter(
+  databaseUrl: string,
+  perSecond: number,
+  log: Logger,
+): { limiter: RateLimiterAbstract; close(): Promise<void> } {
   const pool = new Pool({
     connectionString: databaseUrl,
     max: 4,
     application_name: 'coalition-rate-limits',
     options: '-c synchronous_commit=off',
   });
+  // An idle connection the server closes (restart, terminated backend) is replaced on next use;
+  // unheard, pg's pool would raise it as an uncaught error.
+  pool.on('error', (err) => log.warn({ err }, 'rate-limit connection lost'));
   const limiter = new RateLimiterPostgres({
     storeClient: pool,
     storeType: 'pool',
