@@ -3,9 +3,9 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { MemberDonationsPageQuery } from '../gql/graphql';
 import { formatDateTime, formatMoney, formatPoints, multiplyDecimal } from '../format';
-import { Card, Empty, ErrorNote, Field, Loading, Notice, Page, SelectField, UserErrors, type UserErrorShape } from '../ui/kit';
+import { Card, Empty, ErrorNote, Field, Loading, Page, SelectField } from '../ui/kit';
 import { ItemList } from './member-ui';
-import { useAction } from './use-action';
+import { ActionOutcomeNote, useActionOutcome } from './use-action';
 
 const MemberDonationsPage = graphql(`
   query MemberDonationsPage {
@@ -108,11 +108,8 @@ export function DonatePage() {
 function DonateCard({ charities, balance, onDone }: { charities: Charity[]; balance: number; onDone: () => void }) {
   const [charityId, setCharityId] = useState(charities[0]?.id ?? '');
   const [points, setPoints] = useState('');
-  const [errors, setErrors] = useState<readonly UserErrorShape[]>([]);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const [, donate] = useMutation(MemberDonate);
-  const { busy, run } = useAction();
+  const { busy, submit, outcome } = useActionOutcome();
 
   if (charities.length === 0) {
     return (
@@ -129,17 +126,17 @@ function DonateCard({ charities, balance, onDone }: { charities: Charity[]; bala
     event.preventDefault();
     if (amount === null) return;
     const request = { charityId: charity.id, points: amount };
-    const result = await run(request, (idempotencyKey) => donate({ input: { ...request, idempotencyKey } }));
-    if (!result) return;
-    setFailure(result.error ? result.error.message.replace(/^\[(GraphQL|Network)\] /, '') : null);
-    const answer = result.data?.donatePoints;
-    setErrors(answer?.userErrors ?? []);
-    const donation = answer?.donation;
-    if (donation) {
-      setDone(`Thank you: ${formatPoints(donation.points)} give ${donation.charity.name} ${formatMoney(donation.value)}.`);
+    const given = await submit(
+      request,
+      (idempotencyKey) => donate({ input: { ...request, idempotencyKey } }),
+      (d) => d.donatePoints,
+      ({ donation }) =>
+        donation ? `Thank you: ${formatPoints(donation.points)} give ${donation.charity.name} ${formatMoney(donation.value)}.` : null,
+    );
+    if (given) {
       setPoints('');
       onDone();
-    } else setDone(null);
+    }
   }
 
   return (
@@ -167,13 +164,7 @@ function DonateCard({ charities, balance, onDone }: { charities: Charity[]; bala
           {busy ? 'Sending…' : 'Donate'}
         </button>
       </form>
-      {failure && (
-        <p className="error" role="alert">
-          {failure} — nothing was moved; try again.
-        </p>
-      )}
-      <UserErrors errors={errors} />
-      {done && <Notice>{done}</Notice>}
+      <ActionOutcomeNote outcome={outcome} />
     </Card>
   );
 }

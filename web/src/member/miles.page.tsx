@@ -3,9 +3,9 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { MemberMilesQuery, MilesTransferStatus } from '../gql/graphql';
 import { formatDateTime, formatPoints } from '../format';
-import { Card, Empty, ErrorNote, Field, Loading, Notice, Page, SelectField, UserErrors, type UserErrorShape } from '../ui/kit';
+import { Card, Empty, ErrorNote, Field, Loading, Page, SelectField } from '../ui/kit';
 import { Badge, ItemList } from './member-ui';
-import { useAction } from './use-action';
+import { ActionOutcomeNote, useActionOutcome } from './use-action';
 
 const MemberMiles = graphql(`
   query MemberMiles {
@@ -128,11 +128,8 @@ function ConvertCard({ ratios, balance }: { ratios: Ratio[]; balance: number }) 
   const [airlineId, setAirlineId] = useState(ratios[0]?.airline.id ?? '');
   const [points, setPoints] = useState('');
   const [ffn, setFfn] = useState('');
-  const [errors, setErrors] = useState<readonly UserErrorShape[]>([]);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const [, convert] = useMutation(MemberConvertToMiles);
-  const { busy, run } = useAction();
+  const { busy, submit, outcome } = useActionOutcome();
 
   if (ratios.length === 0) {
     return (
@@ -149,19 +146,17 @@ function ConvertCard({ ratios, balance }: { ratios: Ratio[]; balance: number }) 
     event.preventDefault();
     if (amount === null) return;
     const request = { airlineId: ratio.airline.id, points: amount, frequentFlyerNumber: ffn.trim() };
-    const result = await run(request, (idempotencyKey) => convert({ input: { ...request, idempotencyKey } }));
-    if (!result) return;
-    setFailure(result.error ? result.error.message.replace(/^\[(GraphQL|Network)\] /, '') : null);
-    const answer = result.data?.convertPointsToMiles;
-    setErrors(answer?.userErrors ?? []);
-    const transfer = answer?.milesTransfer;
-    if (transfer) {
-      setDone(
-        `${formatPoints(transfer.points)} to ${transfer.airline.name} for ${transfer.miles.toLocaleString()} miles: ${transfer.status}. ` +
-          'The points are held until the airline confirms.',
-      );
-      setPoints('');
-    } else setDone(null);
+    const converted = await submit(
+      request,
+      (idempotencyKey) => convert({ input: { ...request, idempotencyKey } }),
+      (d) => d.convertPointsToMiles,
+      ({ milesTransfer: transfer }) =>
+        transfer
+          ? `${formatPoints(transfer.points)} to ${transfer.airline.name} for ${transfer.miles.toLocaleString()} miles: ${transfer.status}. ` +
+            'The points are held until the airline confirms.'
+          : null,
+    );
+    if (converted) setPoints('');
   }
 
   return (
@@ -206,13 +201,7 @@ function ConvertCard({ ratios, balance }: { ratios: Ratio[]; balance: number }) 
           {busy ? 'Sending…' : 'Convert'}
         </button>
       </form>
-      {failure && (
-        <p className="error" role="alert">
-          {failure} — nothing was moved; try again.
-        </p>
-      )}
-      <UserErrors errors={errors} />
-      {done && <Notice>{done}</Notice>}
+      <ActionOutcomeNote outcome={outcome} />
     </Card>
   );
 }
