@@ -11,6 +11,7 @@ import { createApolloServer } from './graphql/apollo';
 import { createServices, Services } from './graphql/context';
 import { startScheduler } from './jobs/scheduler';
 import { createRateLimiter } from './rate-limit/rate-limiter';
+import { ReplicaSet } from './replica/replica-set';
 import { createHttpServer, HandlersInFlight } from './server/http-server';
 import { WebhookDispatcher } from './webhook/webhook.dispatcher';
 
@@ -52,7 +53,17 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const webhooks = config.webhooks.deliver ? new WebhookDispatcher(dataSource, config.webhooks, log) : null;
   webhooks?.start();
   const rateLimits = createRateLimiter(config.databaseUrl ?? embedded!.url, config.rateLimitPerSecond, log);
-  const apollo = createApolloServer(config, log, rateLimits.limiter);
+  const replicas =
+    config.replicas.urls.length > 0
+      ? await ReplicaSet.open(
+          dataSource,
+          config.replicas.urls,
+          config.replicas.maxLagMs,
+          (replica) => createServices(replica, { strictUrls: config.webhooks.strict }),
+          log,
+        )
+      : null;
+  const apollo = createApolloServer(config, log, rateLimits.limiter, replicas);
   await apollo.start();
   const handlers = new HandlersInFlight();
   const httpServer = createHttpServer({
@@ -62,6 +73,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     services,
     dataSource,
     handlers,
+    replicas,
     authenticator: new Authenticator(config, dataSource),
   });
   await new Promise<void>((resolve, reject) => {
@@ -88,6 +100,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       await scheduler?.stop();
       await webhooks?.stop();
       await rateLimits.close();
+      await replicas?.close();
       await dataSource.destroy();
       await embedded?.stop();
       log.info('stopped');

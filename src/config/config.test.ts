@@ -22,6 +22,16 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, env: 'production', databaseUrl: valid.DATABASE_URL, operatorKey: secret });
   });
 
+  it('reads replica URLs separated by commas; none by default', () => {
+    expect(loadConfig(valid).replicas).toEqual({ urls: [], maxLagMs: 5000 });
+    const replicas = loadConfig({
+      ...valid,
+      DATABASE_REPLICA_URLS: 'postgres://r1/db, postgres://r2/db',
+      DATABASE_REPLICA_MAX_LAG_MS: '800',
+    }).replicas;
+    expect(replicas).toEqual({ urls: ['postgres://r1/db', 'postgres://r2/db'], maxLagMs: 800 });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be between 0 and 65535/],
@@ -33,6 +43,8 @@ describe('loadConfig', () => {
     [{ COALITION_MEMBER_JWT_PUBLIC_KEY: 'abc' }, /COALITION_MEMBER_JWT_PUBLIC_KEY must be a PEM/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV must be one of/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ DATABASE_REPLICA_URLS: 'postgres://r1/db,mysql://r2/db' }, /DATABASE_REPLICA_URLS must be postgres:\/\/ URLs/],
+    [{ DATABASE_REPLICA_MAX_LAG_MS: '-1' }, /DATABASE_REPLICA_MAX_LAG_MS must not be negative/],
   ])('names the bad variable in %j', (bad, message) => {
     expect(problemsOf({ ...valid, ...bad })).toEqual([expect.stringMatching(message)]);
   });

@@ -14,6 +14,8 @@ export interface Config {
   /** null: start the embedded PostgreSQL in `dataDir`. */
   databaseUrl: string | null;
   dataDir: string;
+  /** Read-only GraphQL queries go to these streaming replicas when they are current enough (src/replica). */
+  replicas: { urls: string[]; maxLagMs: number };
   operatorKey: string;
   memberJwt: { secret: string | null; publicKeyPem: string | null; issuer: string | null; audience: string | null };
   logLevel: string;
@@ -80,6 +82,18 @@ const schema = z.object({
     .string()
     .refine(isPostgresUrl, 'DATABASE_URL must be a postgres:// or postgresql:// URL, e.g. postgres://user:pass@127.0.0.1:5432/coalition')
     .optional(),
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((url) => isPostgresUrl(url.trim())),
+      'DATABASE_REPLICA_URLS must be postgres:// URLs separated by commas',
+    )
+    .optional(),
+  DATABASE_REPLICA_MAX_LAG_MS: z.coerce
+    .number({ error: 'DATABASE_REPLICA_MAX_LAG_MS must be a whole number' })
+    .int('DATABASE_REPLICA_MAX_LAG_MS must be a whole number')
+    .min(0, 'DATABASE_REPLICA_MAX_LAG_MS must not be negative')
+    .default(5000),
   COALITION_DATA_DIR: z.string().min(1, 'COALITION_DATA_DIR must not be empty').default('.coalition-data'),
   COALITION_OPERATOR_KEY: z
     .string()
@@ -179,6 +193,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir,
+    replicas: {
+      urls: e.DATABASE_REPLICA_URLS?.split(',').map((url) => url.trim()) ?? [],
+      maxLagMs: e.DATABASE_REPLICA_MAX_LAG_MS,
+    },
     operatorKey: e.COALITION_OPERATOR_KEY ?? persistedSecret(dataDir, 'operator-key'),
     memberJwt: {
       secret: e.COALITION_MEMBER_JWT_SECRET ?? (e.COALITION_MEMBER_JWT_PUBLIC_KEY ? null : persistedSecret(dataDir, 'member-jwt-secret')),

@@ -8,7 +8,7 @@ import { withClient } from './pg-admin';
 import { toBusinessError } from './postgres-errors';
 
 /** TypeORM serves reads, administration and migrations; value-moving writes are single SQL calls. */
-export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
+export function createDataSource(url: string, options: { poolSize?: number; replica?: boolean } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -22,7 +22,9 @@ export function createDataSource(url: string, options: { poolSize?: number } = {
     extra: {
       // Timestamps are stored and compared in UTC, whatever the server's default zone.
       options: '-c timezone=UTC',
-      application_name: 'coalition',
+      application_name: options.replica ? 'coalition-replica' : 'coalition',
+      // A dead replica must cost a read little before it falls back to the primary.
+      ...(options.replica ? { connectionTimeoutMillis: 1000 } : {}),
     },
   });
 }

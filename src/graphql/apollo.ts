@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Config } from '../config/config';
-import type { Context } from './context';
+import type { Context, Services } from './context';
+import { replicaPlugin } from '../replica/replica.plugin';
+import type { ReplicaSet } from '../replica/replica-set';
 import { rateLimitPlugin } from '../rate-limit/rate-limit.plugin';
 import { buildCoalitionSchema } from './schema';
 
@@ -15,7 +17,12 @@ export const QUERY_LIMITS = { depth: 10, cost: 5000, aliases: 15, directives: 20
  * Apollo Server over the type-graphql schema. Server faults are logged with their stack and
  * reach the client only as INTERNAL_SERVER_ERROR, so no SQL or stack text leaks.
  */
-export function createApolloServer(config: Config, log: Logger, limiter: RateLimiterAbstract): ApolloServer<Context> {
+export function createApolloServer(
+  config: Config,
+  log: Logger,
+  limiter: RateLimiterAbstract,
+  replicas: ReplicaSet<Services> | null = null,
+): ApolloServer<Context> {
   const production = config.env === 'production';
   // Hostile documents are refused before execution: depth, cost, aliases, directives, tokens.
   // Batched HTTP requests stay off: one operation per request.
@@ -30,7 +37,7 @@ export function createApolloServer(config: Config, log: Logger, limiter: RateLim
   }).protect();
   return new ApolloServer<Context>({
     schema: buildCoalitionSchema(),
-    plugins: [...armor.plugins, rateLimitPlugin(config.rateLimitPerSecond, limiter)],
+    plugins: [...armor.plugins, rateLimitPlugin(config.rateLimitPerSecond, limiter), ...(replicas ? [replicaPlugin(replicas)] : [])],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: QUERY_LIMITS.tokens },

@@ -15,6 +15,7 @@ import { MilesService } from '../miles/miles.service';
 import { PartnerLoaders, PartnerService } from '../partner/partner.service';
 import { PrivacyService } from '../privacy/privacy.service';
 import { PromotionService } from '../promotion/promotion.service';
+import type { Replica } from '../replica/replica-set';
 import { RewardLoaders, RewardService } from '../reward/reward.service';
 import { ServiceCaseService } from '../service-case/service-case.service';
 import { SettingsService } from '../settings/settings.service';
@@ -85,6 +86,11 @@ export interface Context {
   log: Logger;
   services: Services;
   loaders: Loaders;
+  /**
+   * Where a query operation reads (src/replica): a replica, whose failure makes the server run the
+   * operation again on the primary; 'primary' forces it; unset: not decided yet or no replicas.
+   */
+  reads?: 'primary' | { replica: Replica<Services>; failed: boolean };
 }
 
 export function createLoaders(services: Services): Loaders {

@@ -11,6 +11,7 @@ import { Context, createLoaders, Services } from '../graphql/context';
 import { statementCsv } from '../settlement/settlement-export';
 import { consoleAssets } from './console-assets';
 import { HttpError } from './http-error';
+import type { ReplicaSet } from '../replica/replica-set';
 
 /**
  * Request handlers still running. A handler can outlive its socket (the client hung up), so
@@ -41,6 +42,7 @@ export interface HttpDeps {
   services: Services;
   dataSource: DataSource;
   handlers: HandlersInFlight;
+  replicas: ReplicaSet<Services> | null;
 }
 
 /**
@@ -103,13 +105,24 @@ async function route(
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const body = req.method === 'POST' ? parseBody(await readBody(req, deps.config.maxBodyBytes), headers.get('content-type')) : undefined;
-  const response = await deps.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: async () => {
-      const principal = await deps.authenticator.authenticate(req.headers.authorization);
-      return { principal, requestId, log, services: deps.services, loaders: createLoaders(deps.services) };
-    },
-  });
+  const execute = async (reads?: 'primary') => {
+    let context: Context | undefined;
+    const response = await deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => {
+        const principal = await deps.authenticator.authenticate(req.headers.authorization);
+        return (context = { principal, requestId, log, services: deps.services, loaders: createLoaders(deps.services), reads });
+      },
+    });
+    return { response, reads: context?.reads };
+  };
+  let { response, reads } = await execute();
+  if (typeof reads === 'object' && reads.failed) {
+    // A read is safe to repeat: the replica's fault must not become the caller's.
+    log.warn({ replica: reads.replica.url }, 'read failed on a replica; running it on the primary');
+    deps.replicas!.markDown(reads.replica);
+    ({ response } = await execute('primary'));
+  }
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
