@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, Socket } from 'node:net';
 import path from 'node:path';
 import { withClient } from '../src/database/pg-admin';
 import { buildServer, serverEnv, spawnServer } from './support/server-process';
@@ -26,6 +26,40 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The server reaches the standby through this proxy, which the test can break: every connection
+ * cut and new ones accepted but never answered (a replica host that hangs), so a read is sent to
+ * the replica before the next poll can notice.
+ */
+async function tcpProxy(target: number) {
+  const sockets = new Set<Socket>();
+  let broken = false;
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const server = createServer((client) => {
+    track(client);
+    if (broken) return;
+    const upstream = connect(target, '127.0.0.1');
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const cutAll = () => sockets.forEach((socket) => socket.destroy());
+  return {
+    port: (server.address() as { port: number }).port,
+    setBroken(value: boolean) {
+      broken = value;
+      cutAll();
+    },
+    close: () => new Promise((resolve) => (cutAll(), server.close(resolve))),
+  };
+}
+
+let proxy: Awaited<ReturnType<typeof tcpProxy>>;
+let serverOutput = '';
 let dir: string;
 let primaryPort: number;
 let standbyPort: number;
@@ -51,17 +85,24 @@ beforeAll(async () => {
   asPostgres('pg_basebackup', '-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', `${dir}/standby`, '-R', '-X', 'stream');
   appendFileSync(`${dir}/standby/postgresql.auto.conf`, `port = ${standbyPort}\n`);
   startStandby();
+  proxy = await tcpProxy(standbyPort);
   build = buildServer();
   server = spawnServer(
     build.dir,
-    serverEnv(primary(), { DATABASE_REPLICA_URLS: standby(), DATABASE_REPLICA_MAX_LAG_MS: String(MAX_LAG_MS), COALITION_WEBHOOKS: 'off' }),
+    serverEnv(primary(), {
+      DATABASE_REPLICA_URLS: `postgres://postgres@127.0.0.1:${proxy.port}/postgres`,
+      DATABASE_REPLICA_MAX_LAG_MS: String(MAX_LAG_MS),
+      COALITION_WEBHOOKS: 'off',
+    }),
   );
+  server.child.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
   url = await server.ready;
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   server?.child.kill('SIGTERM');
   if (server && server.child.exitCode === null) await new Promise((resolve) => server.child.once('exit', resolve));
+  await proxy?.close();
   build?.remove();
   for (const db of ['standby', 'primary']) {
     try {
@@ -174,6 +215,18 @@ it('answers from the primary while the replica is down, and returns to it when i
   }
   expect(await servedBy(() => graphql(partnerKey, memberQuery('7000000001')))).toEqual({ primary: 1, standby: 0 });
   startStandby();
+  await eventually(
+    async () => (await servedBy(() => graphql(partnerKey, memberQuery('7000000001')))).standby > 0,
+    'reads returned to the replica',
+  );
+});
+
+it('runs a read again on the primary when it fails on the replica, before any poll noticed', async () => {
+  proxy.setBroken(true);
+  const answer = await graphql(partnerKey, memberQuery('7000000001'));
+  expect(answer.body).toEqual({ data: { member: { cardNumber: '7000000001' } } });
+  expect(serverOutput).toContain('read failed on a replica; running it on the primary');
+  proxy.setBroken(false);
   await eventually(
     async () => (await servedBy(() => graphql(partnerKey, memberQuery('7000000001')))).standby > 0,
     'reads returned to the replica',

@@ -86,11 +86,18 @@ export interface Context {
   log: Logger;
   services: Services;
   loaders: Loaders;
-  /**
-   * Where a query operation reads (src/replica): a replica, whose failure makes the server run the
-   * operation again on the primary; 'primary' forces it; unset: not decided yet or no replicas.
-   */
-  reads?: 'primary' | { replica: Replica<Services>; failed: boolean };
+  reads: ReadRoute;
+}
+
+/**
+ * Where a query operation read (src/replica), filled in by the replica plugin. An object of its
+ * own because Apollo runs the operation on a shallow copy of the context, and the HTTP handler
+ * needs to see `failed`: the operation then runs again with `primaryOnly`.
+ */
+export interface ReadRoute {
+  primaryOnly: boolean;
+  replica: Replica<Services> | null;
+  failed: boolean;
 }
 
 export function createLoaders(services: Services): Loaders {

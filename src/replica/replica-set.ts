@@ -38,6 +38,7 @@ export class ReplicaSet<S> {
   private next = 0;
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> = Promise.resolve();
+  private closed = false;
 
   private constructor(
     private readonly primary: DataSource,
@@ -60,7 +61,7 @@ export class ReplicaSet<S> {
     });
     const set = new ReplicaSet(primary, replicas, maxLagMs, log);
     await set.poll();
-    set.timer = setInterval(() => (set.polling = set.poll()), REPLICA_POLL_MS);
+    set.schedule();
     return set;
   }
 
@@ -94,9 +95,19 @@ export class ReplicaSet<S> {
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
     await this.polling;
     await Promise.all(this.replicas.filter((r) => r.dataSource.isInitialized).map((r) => r.dataSource.destroy()));
+  }
+
+  /** The next poll starts after this one ends: a hanging replica (connect timeout) must not pile polls up. */
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.polling = this.poll().then(() => {
+        if (!this.closed) this.schedule();
+      });
+    }, REPLICA_POLL_MS);
   }
 
   private async poll(): Promise<void> {

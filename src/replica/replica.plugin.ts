@@ -25,11 +25,11 @@ export function replicaPlugin(replicas: ReplicaSet<Services>): ApolloServerPlugi
               extensions: { code: 'INVALID_LSN', http: { status: 400 } },
             });
           }
-          if (operation?.operation !== 'query' || contextValue.reads === 'primary') return;
+          if (operation?.operation !== 'query' || contextValue.reads.primaryOnly) return;
           const principal = contextValue.principal ? principalRef(contextValue.principal) : null;
           const replica = replicas.pick(replicas.required(principal, lsn));
           if (!replica) return;
-          contextValue.reads = { replica, failed: false };
+          contextValue.reads.replica = replica;
           contextValue.services = replica.services;
           contextValue.loaders = createLoaders(replica.services);
         },

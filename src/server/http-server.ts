@@ -7,7 +7,7 @@ import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Authenticator } from '../auth/credentials';
 import type { Config } from '../config/config';
-import { Context, createLoaders, Services } from '../graphql/context';
+import { Context, createLoaders, ReadRoute, Services } from '../graphql/context';
 import { statementCsv } from '../settlement/settlement-export';
 import { consoleAssets } from './console-assets';
 import { HttpError } from './http-error';
@@ -105,23 +105,23 @@ async function route(
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const body = req.method === 'POST' ? parseBody(await readBody(req, deps.config.maxBodyBytes), headers.get('content-type')) : undefined;
-  const execute = async (reads?: 'primary') => {
-    let context: Context | undefined;
+  const execute = async (primaryOnly: boolean) => {
+    const reads: ReadRoute = { primaryOnly, replica: null, failed: false };
     const response = await deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => {
         const principal = await deps.authenticator.authenticate(req.headers.authorization);
-        return (context = { principal, requestId, log, services: deps.services, loaders: createLoaders(deps.services), reads });
+        return { principal, requestId, log, services: deps.services, loaders: createLoaders(deps.services), reads };
       },
     });
-    return { response, reads: context?.reads };
+    return { response, reads };
   };
-  let { response, reads } = await execute();
-  if (typeof reads === 'object' && reads.failed) {
+  let { response, reads } = await execute(false);
+  if (reads.failed) {
     // A read is safe to repeat: the replica's fault must not become the caller's.
-    log.warn({ replica: reads.replica.url }, 'read failed on a replica; running it on the primary');
-    deps.replicas!.markDown(reads.replica);
-    ({ response } = await execute('primary'));
+    log.warn({ replica: reads.replica!.url }, 'read failed on a replica; running it on the primary');
+    deps.replicas!.markDown(reads.replica!);
+    ({ response } = await execute(true));
   }
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
