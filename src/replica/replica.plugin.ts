@@ -34,8 +34,7 @@ export function replicaPlugin(replicas: ReplicaSet<Services>): ApolloServerPlugi
           contextValue.loaders = createLoaders(replica.services);
         },
         async didEncounterErrors({ errors, contextValue }) {
-          if (typeof contextValue.reads === 'object' && errors.some((e) => isReplicaFailure(e.originalError)))
-            contextValue.reads.failed = true;
+          if (contextValue.reads.replica && errors.some((e) => isReplicaFailure(e.originalError))) contextValue.reads.failed = true;
         },
         async willSendResponse({ operation, contextValue, response }) {
           if (operation?.operation !== 'mutation') return;

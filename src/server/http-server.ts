@@ -116,12 +116,14 @@ async function route(
     });
     return { response, reads };
   };
-  let { response, reads } = await execute(false);
+  const first = await execute(false);
+  let response = first.response;
+  const reads = first.reads;
   if (reads.failed) {
     // A read is safe to repeat: the replica's fault must not become the caller's.
     log.warn({ replica: reads.replica!.url }, 'read failed on a replica; running it on the primary');
     deps.replicas!.markDown(reads.replica!);
-    ({ response } = await execute(true));
+    response = (await execute(true)).response;
   }
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
