@@ -51,7 +51,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     : null;
   const webhooks = config.webhooks.deliver ? new WebhookDispatcher(dataSource, config.webhooks, log) : null;
   webhooks?.start();
-  const rateLimits = createRateLimiter(config.databaseUrl ?? embedded!.url, config.rateLimitPerSecond, log);
+  const rateLimits = await createRateLimiter(
+    { databaseUrl: config.databaseUrl ?? embedded!.url, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix },
+    config.rateLimitPerSecond,
+    log,
+  );
   const apollo = createApolloServer(config, log, rateLimits.limiter);
   await apollo.start();
   const handlers = new HandlersInFlight();

@@ -22,6 +22,14 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, env: 'production', databaseUrl: valid.DATABASE_URL, operatorKey: secret });
   });
 
+  it('keeps rate limits in PostgreSQL unless REDIS_URL is set', () => {
+    expect(loadConfig(valid)).toMatchObject({ redisUrl: null, redisPrefix: 'coalition' });
+    expect(loadConfig({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379/2', COALITION_REDIS_PREFIX: 'eu-1' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379/2',
+      redisPrefix: 'eu-1',
+    });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be between 0 and 65535/],
@@ -33,6 +41,8 @@ describe('loadConfig', () => {
     [{ COALITION_MEMBER_JWT_PUBLIC_KEY: 'abc' }, /COALITION_MEMBER_JWT_PUBLIC_KEY must be a PEM/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV must be one of/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ COALITION_REDIS_PREFIX: 'a b' }, /COALITION_REDIS_PREFIX must be 1 to 64 letters/],
   ])('names the bad variable in %j', (bad, message) => {
     expect(problemsOf({ ...valid, ...bad })).toEqual([expect.stringMatching(message)]);
   });
