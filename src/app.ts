@@ -52,7 +52,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     : null;
   const webhooks = config.webhooks.deliver ? new WebhookDispatcher(dataSource, config.webhooks, log) : null;
   webhooks?.start();
-  const rateLimits = createRateLimiter(config.databaseUrl ?? embedded!.url, config.rateLimitPerSecond, log);
+  const rateLimits = await createRateLimiter(
+    { databaseUrl: config.databaseUrl ?? embedded!.url, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix },
+    config.rateLimitPerSecond,
+    log,
+  );
   const replicas =
     config.replicas.urls.length > 0
       ? await ReplicaSet.open(

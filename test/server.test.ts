@@ -50,6 +50,14 @@ describe('HTTP surface', () => {
     expect(mutation.status).toBe(405);
   });
 
+  it('marks every GraphQL answer uncacheable (cache-control: no-store), data and errors alike', async () => {
+    const post = (query: string) =>
+      fetch(`${t.app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    for (const response of [await post('{ __typename }'), await post('{ viewerRole }'), await post('{ nope }')]) {
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
   it('refuses malformed JSON with 400 and an oversized body with 413', async () => {
     const malformed = await t.anonymous.post('{"query": ');
     expect(malformed.status).toBe(400);

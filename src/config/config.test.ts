@@ -32,6 +32,14 @@ describe('loadConfig', () => {
     expect(replicas).toEqual({ urls: ['postgres://r1/db', 'postgres://r2/db'], maxLagMs: 800 });
   });
 
+  it('keeps rate limits in PostgreSQL unless REDIS_URL is set', () => {
+    expect(loadConfig(valid)).toMatchObject({ redisUrl: null, redisPrefix: 'coalition' });
+    expect(loadConfig({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379/2', COALITION_REDIS_PREFIX: 'eu-1' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379/2',
+      redisPrefix: 'eu-1',
+    });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be between 0 and 65535/],
@@ -45,6 +53,8 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ DATABASE_REPLICA_URLS: 'postgres://r1/db,mysql://r2/db' }, /DATABASE_REPLICA_URLS must be postgres:\/\/ URLs/],
     [{ DATABASE_REPLICA_MAX_LAG_MS: '-1' }, /DATABASE_REPLICA_MAX_LAG_MS must not be negative/],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ COALITION_REDIS_PREFIX: 'a b' }, /COALITION_REDIS_PREFIX must be 1 to 64 letters/],
   ])('names the bad variable in %j', (bad, message) => {
     expect(problemsOf({ ...valid, ...bad })).toEqual([expect.stringMatching(message)]);
   });

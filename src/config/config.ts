@@ -26,6 +26,10 @@ export interface Config {
   settlementCadence: 'daily' | 'monthly' | 'off';
   /** Value-moving mutations a second per caller. */
   rateLimitPerSecond: number;
+  /** null: rate-limit counters live in PostgreSQL. */
+  redisUrl: string | null;
+  /** Start of every Redis key this deployment writes, so deployments (and test runs) sharing a Redis stay apart. */
+  redisPrefix: string;
   webhooks: WebhookConfig;
   /** Server processes `npm start` runs (node:cluster workers sharing the port); 1: this process serves. */
   webConcurrency: number;
@@ -131,6 +135,14 @@ const schema = z.object({
     .int('COALITION_RATE_LIMIT must be a whole number')
     .min(1, 'COALITION_RATE_LIMIT must be at least 1')
     .default(1000),
+  REDIS_URL: z
+    .string()
+    .refine(isRedisUrl, 'REDIS_URL must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379')
+    .optional(),
+  COALITION_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'COALITION_REDIS_PREFIX must be 1 to 64 letters, digits, dots, dashes or underscores')
+    .default('coalition'),
   WEB_CONCURRENCY: z.coerce
     .number({ error: 'WEB_CONCURRENCY must be a whole number' })
     .int('WEB_CONCURRENCY must be a whole number')
@@ -151,6 +163,15 @@ const schema = z.object({
     .refine((v) => parseDurations(v)?.length === 1, 'COALITION_WEBHOOK_POLL must be one duration such as 500ms')
     .default('500ms'),
 });
+
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 function isPostgresUrl(value: string): boolean {
   try {
@@ -209,6 +230,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: e.COALITION_JOBS === 'on',
     settlementCadence: e.COALITION_SETTLEMENT_CADENCE,
     rateLimitPerSecond: e.COALITION_RATE_LIMIT,
+    redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.COALITION_REDIS_PREFIX,
     webhooks: {
       deliver: e.COALITION_WEBHOOKS === 'on',
       timeoutMs: parseDurations(e.COALITION_WEBHOOK_TIMEOUT)![0],

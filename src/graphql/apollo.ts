@@ -1,4 +1,5 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -12,6 +13,21 @@ import { buildCoalitionSchema } from './schema';
 
 /** Limits on one GraphQL document; the deepest query the API needs (settlement drill-down to a transaction) is depth 8. */
 export const QUERY_LIMITS = { depth: 10, cost: 5000, aliases: 15, directives: 20, tokens: 2000 } as const;
+
+/**
+ * Every answer is for one caller and the schema sets no cache hints, so Apollo's cache-control
+ * plugin could only ever answer `no-store`, at the cost of wrapping every field of every read in a
+ * hook (the read path's profile); the header is set here instead.
+ */
+const noStore: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
 
 /**
  * Apollo Server over the type-graphql schema. Server faults are logged with their stack and
@@ -37,7 +53,13 @@ export function createApolloServer(
   }).protect();
   return new ApolloServer<Context>({
     schema: buildCoalitionSchema(),
-    plugins: [...armor.plugins, rateLimitPlugin(config.rateLimitPerSecond, limiter), ...(replicas ? [replicaPlugin(replicas)] : [])],
+    plugins: [
+      ...armor.plugins,
+      rateLimitPlugin(config.rateLimitPerSecond, limiter),
+      ApolloServerPluginCacheControlDisabled(),
+      noStore,
+      ...(replicas ? [replicaPlugin(replicas)] : []),
+    ],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: QUERY_LIMITS.tokens },
