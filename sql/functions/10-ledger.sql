@@ -76,14 +76,18 @@ AS $function$
      RETURN c;
    END $function$;
 
--- Records the money effect of an entry for a partner, in its settlement currency.
+-- Records the money effect of an entry (or, with no entry, an operator adjustment) for a partner,
+-- in its settlement currency. Returns the item, NULL for an unknown partner.
 CREATE OR REPLACE FUNCTION ledger_money(p_entry bigint, p_partner bigint, p_kind text, p_quantity bigint, p_unit numeric, p_reference text)
- RETURNS void
+ RETURNS bigint
  LANGUAGE plpgsql
 AS $function$
+   DECLARE v_item bigint;
    BEGIN
      INSERT INTO settlement_items (entry_id, partner_id, currency, kind, quantity, unit_amount, reference)
-     SELECT p_entry, id, currency, p_kind, p_quantity, p_unit, p_reference FROM partners WHERE id = p_partner;
+     SELECT p_entry, id, currency, p_kind, p_quantity, p_unit, p_reference FROM partners WHERE id = p_partner
+     RETURNING id INTO v_item;
+     RETURN v_item;
    END $function$;
 
 -- The account of (owner, asset, role), opened on first use.
@@ -203,31 +207,96 @@ AS $function$
 -- The posting bodies below assume the caller holds the member's row lock (ledger_lock_member)
 -- and has claimed its idempotency key; flows that post several entries in one transaction
 -- (a purchase with its bonuses) call them directly.
+
+-- Credits, set-based: each line moves points from a source account into a member's AVAILABLE
+-- account as one entry and one lot (its funding partner, its expiry); a partner source is billed
+-- for them (ISSUANCE for points it issues, PROMOTION for bonuses it funds) at the issuance price of
+-- the line's contract, else the one in force. One statement per table for any number of lines: the
+-- single credit (ledger_post_credit) and the purchase batch post the same way. Answers each line's
+-- entry, lot and its member's balance after the call. A member in debt repays it first, drawn
+-- after the lines are written: give such a member one line per call (the batch leaves members in
+-- debt to the single purchase).
+CREATE OR REPLACE FUNCTION ledger_post_credits(p_lines ledger_credit_line[])
+ RETURNS TABLE(line integer, entry_id bigint, lot_id bigint, balance bigint)
+ LANGUAGE plpgsql
+AS $function$
+   #variable_conflict use_column
+   DECLARE v_lines integer[]; v_members bigint[]; v_points bigint[]; v_entries bigint[]; v_lots bigint[]; v_balances bigint[];
+           d record;
+   BEGIN
+     IF EXISTS (SELECT 1 FROM unnest(p_lines) l WHERE l.points IS NULL OR l.points <= 0) THEN
+       PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero');
+     END IF;
+     -- Accounts open on first use, in a fixed order (no deadlock between calls opening the same ones).
+     INSERT INTO ledger_accounts (owner_kind, owner_id, asset, role)
+     SELECT DISTINCT a.owner_kind, a.owner_id, 'POINTS', a.role
+       FROM unnest(p_lines) l
+      CROSS JOIN LATERAL (VALUES ('MEMBER', l.member_id, 'AVAILABLE'), (l.source_kind, l.source_id, l.source_role)) a (owner_kind, owner_id, role)
+      WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts x WHERE x.owner_kind = a.owner_kind AND coalesce(x.owner_id, 0) = coalesce(a.owner_id, 0)
+                          AND x.asset = 'POINTS' AND x.role = a.role)
+      ORDER BY 1, 2, 4
+     ON CONFLICT DO NOTHING;
+
+     WITH l AS MATERIALIZED (
+       SELECT x.ordinality::integer AS line, x.member_id, x.points, x.kind, x.source_kind, x.source_id, x.source_role, x.funding_partner_id,
+              x.expires_at, x.partner_id, x.contract_id, x.principal, x.reason, x.reference,
+              nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS entry_id
+         FROM unnest(p_lines) WITH ORDINALITY x
+     ), entries AS (
+       INSERT INTO ledger_entries (id, operation, kind, member_id, member_points, partner_id, contract_id, principal, reason, reference)
+       OVERRIDING SYSTEM VALUE
+       SELECT entry_id, 'CREDIT', kind, member_id, points, partner_id, contract_id, principal, reason, reference FROM l
+     ), postings AS (
+       INSERT INTO ledger_postings (entry_id, account_id, amount)
+       SELECT l.entry_id, a.id, CASE WHEN s.to_member THEN l.points ELSE -l.points END
+         FROM l CROSS JOIN LATERAL (VALUES (true, 'MEMBER', l.member_id, 'AVAILABLE'), (false, l.source_kind, l.source_id, l.source_role))
+                                   s (to_member, owner_kind, owner_id, role)
+         JOIN ledger_accounts a ON a.owner_kind = s.owner_kind AND coalesce(a.owner_id, 0) = coalesce(s.owner_id, 0) AND a.asset = 'POINTS'
+                               AND a.role = s.role
+     ), lots AS (
+       INSERT INTO point_lots (member_id, entry_id, funding_partner_id, earned, remaining, expires_at)
+       SELECT member_id, entry_id, funding_partner_id, points, points, expires_at FROM l
+       RETURNING id, entry_id
+     ), money AS (
+       INSERT INTO settlement_items (entry_id, partner_id, currency, kind, quantity, unit_amount, reference)
+       SELECT l.entry_id, pa.id, pa.currency, CASE l.source_role WHEN 'ISSUED' THEN 'ISSUANCE' ELSE 'PROMOTION' END, l.points,
+              -(SELECT c.issuance_price_per_point FROM partner_contracts c
+                 WHERE c.id = coalesce(l.contract_id, (partner_contract_at(l.source_id, now())).id)), l.reference
+         FROM l JOIN partners pa ON pa.id = l.source_id
+        WHERE l.source_kind = 'PARTNER'
+     ), balances AS (
+       UPDATE members m SET points_balance = m.points_balance + s.points
+         FROM (SELECT member_id, sum(points) AS points FROM l GROUP BY member_id) s
+        WHERE m.id = s.member_id
+       RETURNING m.id, m.points_balance
+     )
+     SELECT array_agg(l.line ORDER BY l.line), array_agg(l.member_id ORDER BY l.line), array_agg(l.points ORDER BY l.line),
+            array_agg(l.entry_id ORDER BY l.line), array_agg(lots.id ORDER BY l.line), array_agg(b.points_balance ORDER BY l.line)
+       INTO v_lines, v_members, v_points, v_entries, v_lots, v_balances
+       FROM l JOIN lots ON lots.entry_id = l.entry_id JOIN balances b ON b.id = l.member_id;
+
+     -- A line's balance before it: the member's balance after the call less its lines from this one on.
+     FOR d IN SELECT * FROM (
+                SELECT x.member_id, x.entry_id, x.points,
+                       (x.balance - sum(x.points) OVER (PARTITION BY x.member_id ORDER BY x.line DESC))::bigint AS before
+                  FROM unnest(v_lines, v_members, v_points, v_entries, v_balances) x (line, member_id, points, entry_id, balance)
+                 ORDER BY x.line) y
+               WHERE y.before < 0 LOOP
+       PERFORM ledger_repay_debt(d.member_id, d.entry_id, d.before, d.points);
+     END LOOP;
+     RETURN QUERY SELECT * FROM unnest(v_lines, v_entries, v_lots, v_balances);
+   END $function$;
+
+-- One credit (ledger_post_credits with one line), answered as JSON.
 CREATE OR REPLACE FUNCTION ledger_post_credit(p_member bigint, p_points bigint, p_kind text, p_source_kind text, p_source_id bigint, p_source_role text, p_funding_partner bigint, p_expires_at timestamp with time zone, p_partner bigint, p_contract bigint, p_principal text, p_reason text, p_reference text)
  RETURNS jsonb
  LANGUAGE plpgsql
 AS $function$
-   DECLARE v_entry bigint; v_lot bigint; v_after bigint;
+   DECLARE r record;
    BEGIN
-     IF p_points <= 0 THEN PERFORM ledger_refuse('INVALID_POINTS', 'points must be greater than zero'); END IF;
-     UPDATE members SET points_balance = points_balance + p_points WHERE id = p_member RETURNING points_balance INTO v_after;
-     INSERT INTO ledger_entries (operation, kind, member_id, member_points, partner_id, contract_id, principal, reason, reference)
-     VALUES ('CREDIT', p_kind, p_member, p_points, p_partner, p_contract, p_principal, p_reason, p_reference)
-     RETURNING id INTO v_entry;
-     INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES
-       (v_entry, ledger_account('MEMBER', p_member, 'POINTS', 'AVAILABLE'), p_points),
-       (v_entry, ledger_account(p_source_kind, p_source_id, 'POINTS', p_source_role), -p_points);
-     INSERT INTO point_lots (member_id, entry_id, funding_partner_id, earned, remaining, expires_at)
-     VALUES (p_member, v_entry, p_funding_partner, p_points, p_points, p_expires_at) RETURNING id INTO v_lot;
-     -- A partner pays for the points it issues (ISSUANCE) or funds as bonuses (PROMOTION), at the
-     -- issuance price of the contract in force.
-     IF p_source_kind = 'PARTNER' THEN
-       PERFORM ledger_money(v_entry, p_source_id, CASE p_source_role WHEN 'ISSUED' THEN 'ISSUANCE' ELSE 'PROMOTION' END, p_points,
-         -(SELECT issuance_price_per_point FROM partner_contracts
-            WHERE id = coalesce(p_contract, (partner_contract_at(p_source_id, now())).id)), p_reference);
-     END IF;
-     PERFORM ledger_repay_debt(p_member, v_entry, v_after - p_points, p_points);
-     RETURN jsonb_build_object('entryId', v_entry::text, 'lotId', v_lot::text, 'points', p_points, 'balance', v_after);
+     SELECT * INTO r FROM ledger_post_credits(ARRAY[ROW(p_member, p_points, p_kind, p_source_kind, p_source_id, p_source_role, p_funding_partner,
+       p_expires_at, p_partner, p_contract, p_principal, p_reason, p_reference)::ledger_credit_line]);
+     RETURN jsonb_build_object('entryId', r.entry_id::text, 'lotId', r.lot_id::text, 'points', p_points, 'balance', r.balance);
    END $function$;
 
 CREATE OR REPLACE FUNCTION ledger_post_debit(p_member bigint, p_points bigint, p_kind text, p_dest_kind text, p_dest_id bigint, p_dest_role text, p_partner bigint, p_contract bigint, p_principal text, p_reason text, p_reference text)

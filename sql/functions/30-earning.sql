@@ -129,13 +129,23 @@ AS $function$
        'PROMOTION', p_funder, coalition_expiry(now()), p_partner, NULL, p_principal, p_reason, p_reference);
    END $function$;
 
+-- The earn formula, the one place it is written: floor(amount in currency units x the contract's
+-- points per unit x a multiplier). A single expression, so it is inlined where it is called.
+CREATE OR REPLACE FUNCTION coalition_purchase_points(p_amount bigint, p_digits integer, p_points_per_unit numeric, p_multiplier numeric DEFAULT 1)
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+     SELECT floor(p_amount / (10::numeric ^ p_digits) * p_points_per_unit * p_multiplier)::bigint
+   $function$;
+
 CREATE OR REPLACE FUNCTION coalition_record_purchase(p_scope text, p_key text, p_fingerprint bytea, p_partner bigint, p_card text, p_amount bigint, p_currency text, p_digits integer, p_reference text, p_principal text)
  RETURNS jsonb
  LANGUAGE plpgsql
 AS $function$
    DECLARE
      v_replay jsonb; v_partner partners; v_member members; v_contract partner_contracts; v_settings coalition_settings;
-     v_purchase bigint; v_units numeric := p_amount / (10::numeric ^ p_digits); v_base bigint; v_promo record;
+     v_purchase bigint; v_base bigint; v_promo record;
      v_tier_multiplier numeric; v_multiplier numeric; v_funder bigint; v_with_multiplier bigint; v_credit jsonb;
      v_earn_entry bigint; v_credits bigint[] := '{}'; v_points bigint := 0; v_bonus record; v_referral boolean; v_vouchers jsonb;
    BEGIN
@@ -163,7 +173,7 @@ AS $function$
 
      -- points = floor(amount x points per unit x best multiplier) + fixed bonuses. The best of the
      -- tier's and the promotions' multipliers applies, never several.
-     v_base := floor(v_units * v_contract.points_per_unit);
+     v_base := coalition_purchase_points(p_amount, p_digits, v_contract.points_per_unit);
      SELECT coalesce((SELECT earn_multiplier FROM tiers WHERE id = v_member.tier_id), 1) INTO v_tier_multiplier;
      SELECT multiplier, funder_partner_id, name INTO v_promo FROM promotions
       WHERE kind = 'MULTIPLIER' AND starts_at <= now() AND ends_at > now() AND p_amount >= min_amount_minor
@@ -175,7 +185,7 @@ AS $function$
      ELSE
        v_multiplier := v_tier_multiplier; v_funder := NULL;
      END IF;
-     v_with_multiplier := floor(v_units * v_contract.points_per_unit * v_multiplier);
+     v_with_multiplier := coalition_purchase_points(p_amount, p_digits, v_contract.points_per_unit, v_multiplier);
 
      IF v_base > 0 THEN
        v_credit := ledger_post_credit(v_member.id, v_base, 'EARN', 'PARTNER', p_partner, 'ISSUED', p_partner,
@@ -271,8 +281,9 @@ AS $function$
 -- reference}. Every item is checked in bulk first (replays, reused keys, inactive partner, unknown
 -- cards, currency, duplicate references); then the valid items whose partner has only its
 -- contract's base rate in force (no running promotion, stamp card; no tiers or referral bonus in
--- the coalition) and whose member has no debt are posted with one INSERT per table and one UPDATE
--- of the members' balances. Other valid items go through coalition_record_purchase one by one. No
+-- the coalition, no promotion for the member's segment) and whose member has no debt are posted by
+-- one call of the ledger's ledger_post_credits and recorded with one INSERT. Other valid items go
+-- through coalition_record_purchase one by one. No
 -- subtransactions: a purchase that still fails (a reference recorded by a concurrent call) refuses
 -- the whole call with its code, and the caller runs the items again (then the bulk checks catch it).
 CREATE OR REPLACE FUNCTION coalition_record_purchases(p_items jsonb)
@@ -289,9 +300,8 @@ AS $function$
     IF to_regclass('pg_temp.batch') IS NULL THEN
       CREATE TEMP TABLE batch (
         idx integer, scope text, partner bigint, principal text, key text, fp bytea, card text, amount bigint, currency text,
-        digits integer, reference text, partner_currency text, contract_id bigint, issuance_price numeric, issued_account bigint,
-        plain boolean, member_id bigint, error text, message text,
-        result jsonb, points bigint, entry_id bigint, account_id bigint, posted boolean NOT NULL DEFAULT false
+        digits integer, reference text, partner_currency text, contract_id bigint, plain boolean, member_id bigint, error text,
+        message text, result jsonb, points bigint, entry_id bigint, posted boolean NOT NULL DEFAULT false
       ) ON COMMIT DELETE ROWS;
     END IF;
     DELETE FROM batch; -- left over only if called twice in one transaction
@@ -305,9 +315,9 @@ AS $function$
     -- join of the staging table with itself: its plan is cached per connection and must suit one
     -- item as well as a thousand).
     INSERT INTO batch (idx, scope, partner, principal, key, fp, card, amount, currency, digits, reference, partner_currency,
-                       contract_id, issuance_price, issued_account, plain, member_id, points, result, error, message)
+                       contract_id, plain, member_id, points, result, error, message)
     SELECT idx, scope, partner, principal, key, fp, card, amount, currency, digits, reference, partner_currency, contract_id,
-           issuance_price, issued_account, plain, member_id, points, result, final_error,
+           plain, member_id, points, result, final_error,
            CASE final_error
              WHEN 'IDEMPOTENCY_KEY_REUSED' THEN format(CASE WHEN used THEN 'Idempotency key "%s" was already used for a different request'
                                                       ELSE 'Idempotency key "%s" appears twice in the batch' END, key)
@@ -326,11 +336,10 @@ AS $function$
           FROM (
             SELECT x.idx, x.scope, x.partner, x.principal, x.key, decode(x.fingerprint, 'hex') AS fp, x.card, x.amount::bigint AS amount,
                    x.currency, x.digits, x.reference, p.currency AS partner_currency, (p.contract).id AS contract_id,
-                   (p.contract).issuance_price_per_point AS issuance_price, p.issued_account,
                    v_coalition_plain AND p.plain
                    AND (cardinality(p.segments) = 0
                         OR NOT EXISTS (SELECT 1 FROM member_segments ms WHERE ms.member_id = m.id AND ms.segment = ANY (p.segments))) AS plain, m.id AS member_id,
-                   floor(x.amount::bigint / (10::numeric ^ x.digits) * (p.contract).points_per_unit) AS points,
+                   coalition_purchase_points(x.amount::bigint, x.digits, (p.contract).points_per_unit) AS points,
                    k.fingerprint IS NOT NULL AS used, pu.id IS NOT NULL AS recorded,
                    CASE WHEN k.fingerprint = decode(x.fingerprint, 'hex') THEN k.result || '{"replayed": true}' END AS result,
                    CASE WHEN k.fingerprint = decode(x.fingerprint, 'hex') THEN NULL
@@ -343,7 +352,6 @@ AS $function$
               FROM jsonb_to_recordset(p_items) AS x(idx integer, scope text, partner bigint, principal text, key text, fingerprint text,
                                                     card text, amount text, currency text, digits integer, reference text)
               JOIN (SELECT pa.id, pa.active, pa.currency, partner_contract_at(pa.id, now()) AS contract,
-                           ledger_account('PARTNER', pa.id, 'POINTS', 'ISSUED') AS issued_account,
                            NOT EXISTS (SELECT 1 FROM promotions pr WHERE pr.segment IS NULL AND pr.starts_at <= now() AND pr.ends_at > now()
                                          AND (pr.partner_id = pa.id OR pr.category = pa.category OR (pr.partner_id IS NULL AND pr.category IS NULL)))
                            AND NOT EXISTS (SELECT 1 FROM stamp_cards sc WHERE sc.partner_id = pa.id AND sc.active) AS plain,
@@ -359,54 +367,38 @@ AS $function$
 
     IF EXISTS (SELECT 1 FROM batch WHERE plain AND error IS NULL AND result IS NULL) THEN
       PERFORM 1 FROM members WHERE id IN (SELECT member_id FROM batch WHERE plain AND error IS NULL AND result IS NULL) ORDER BY id FOR NO KEY UPDATE;
-      INSERT INTO ledger_accounts (owner_kind, owner_id, asset, role)
-      SELECT DISTINCT 'MEMBER', member_id, 'POINTS', 'AVAILABLE' FROM batch WHERE plain AND error IS NULL AND result IS NULL
-       ORDER BY 2 ON CONFLICT DO NOTHING;
-      UPDATE batch b SET posted = true, account_id = a.id,
-                         entry_id = CASE WHEN b.points > 0 THEN nextval(pg_get_serial_sequence('ledger_entries', 'id')) END
-        FROM members m, ledger_accounts a
-       WHERE m.id = b.member_id AND b.plain AND b.error IS NULL AND b.result IS NULL AND m.points_balance >= 0
-         AND a.owner_kind = 'MEMBER' AND coalesce(a.owner_id, 0) = b.member_id AND a.asset = 'POINTS' AND a.role = 'AVAILABLE';
+      UPDATE batch b SET posted = true
+        FROM members m
+       WHERE m.id = b.member_id AND b.plain AND b.error IS NULL AND b.result IS NULL AND m.points_balance >= 0;
 
-      -- Every posted item's rows in one statement; its answer carries the entry and the member as the
-      -- batch left them, as the single purchase's does. Planned at each call (EXECUTE): its last step
-      -- joins the staging table with the rows just written, and a plan cached for a few gathered
-      -- purchases went quadratic on a file of 1,000 (610 ms of an 800 ms call).
+      -- Every posted item that earns is one credit line of the ledger's set-based posting.
+      UPDATE batch b SET entry_id = c.entry_id
+        FROM ledger_post_credits(ARRAY(
+               SELECT ROW(member_id, points, 'EARN', 'PARTNER', partner, 'ISSUED', partner, v_expires, partner, contract_id, principal, NULL,
+                          reference)::ledger_credit_line
+                 FROM batch WHERE posted AND points > 0 ORDER BY idx)) c
+        JOIN (SELECT idx, row_number() OVER (ORDER BY idx) AS line FROM batch WHERE posted AND points > 0) l ON l.line = c.line
+       WHERE b.idx = l.idx;
+
+      -- Each posted item's answer carries the entry and the member as the batch left them, as the
+      -- single purchase's does. Planned at each call (EXECUTE): it joins the staging table with the
+      -- rows just written, and a plan cached for a few gathered purchases went quadratic on a file
+      -- of 1,000 (610 ms of an 800 ms call).
       EXECUTE $posting$
-      WITH e AS (
-        INSERT INTO ledger_entries (id, operation, kind, member_id, member_points, partner_id, contract_id, principal, reference)
-        OVERRIDING SYSTEM VALUE
-        SELECT entry_id, 'CREDIT', 'EARN', member_id, points, partner, contract_id, principal, reference FROM batch WHERE entry_id IS NOT NULL
-        RETURNING *
-      ), postings AS (
-        INSERT INTO ledger_postings (entry_id, account_id, amount)
-        SELECT entry_id, account_id, points FROM batch WHERE entry_id IS NOT NULL
-        UNION ALL SELECT entry_id, issued_account, -points FROM batch WHERE entry_id IS NOT NULL
-      ), lots AS (
-        INSERT INTO point_lots (member_id, entry_id, funding_partner_id, earned, remaining, expires_at)
-        SELECT member_id, entry_id, partner, points, points, $1 FROM batch WHERE entry_id IS NOT NULL
-      ), money AS (
-        INSERT INTO settlement_items (entry_id, partner_id, currency, kind, quantity, unit_amount, reference)
-        SELECT entry_id, partner, partner_currency, 'ISSUANCE', points, -issuance_price, reference FROM batch WHERE entry_id IS NOT NULL
-      ), inserted AS (
+      WITH inserted AS (
         INSERT INTO purchases (partner_id, member_id, reference, amount_minor, currency, contract_id, points, earn_entry_id)
         SELECT partner, member_id, reference, amount, currency, contract_id, points, entry_id FROM batch WHERE posted
         ON CONFLICT (partner_id, reference) DO NOTHING
         RETURNING id, partner_id, reference, earn_entry_id
       ), credits AS (
         INSERT INTO purchase_credits (purchase_id, entry_id) SELECT id, earn_entry_id FROM inserted WHERE earn_entry_id IS NOT NULL
-      ), balances AS (
-        -- Every posted item's member, so each answer can carry it (a purchase too small to earn adds 0).
-        UPDATE members m SET points_balance = m.points_balance + s.points
-          FROM (SELECT member_id, sum(points) AS points FROM batch WHERE posted GROUP BY member_id) s
-         WHERE m.id = s.member_id RETURNING m.*
       )
       UPDATE batch b SET result = jsonb_build_object('purchaseId', i.id::text, 'entryId', b.entry_id::text, 'points', b.points,
                                                     'memberId', b.member_id::text, 'vouchers', '[]'::jsonb, 'entry', to_jsonb(e),
                                                     'member', to_jsonb(mb))
-        FROM inserted i LEFT JOIN e ON e.id = i.earn_entry_id, balances mb
+        FROM inserted i LEFT JOIN ledger_entries e ON e.id = i.earn_entry_id, members mb
        WHERE i.partner_id = b.partner AND i.reference = b.reference AND b.posted AND mb.id = b.member_id
-      $posting$ USING v_expires;
+      $posting$;
       -- A reference recorded by a concurrent call after the bulk check: refuse (and roll back) the call.
       IF EXISTS (SELECT 1 FROM batch WHERE posted AND result IS NULL) THEN
         PERFORM ledger_refuse('DUPLICATE_REFERENCE', (SELECT format('Purchase reference "%s" was already recorded', reference)

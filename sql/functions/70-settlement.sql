@@ -82,10 +82,8 @@ AS $function$
       BEGIN
         v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
         IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
-        INSERT INTO settlement_items (partner_id, currency, kind, quantity, unit_amount, reference)
-        SELECT id, currency, 'ADJUSTMENT', 1, p_amount_minor / 10::numeric ^ d.digits, p_reason
-          FROM partners p JOIN currency_digits d ON d.code = p.currency WHERE p.id = p_partner
-        RETURNING id INTO v_item;
+        v_item := ledger_money(NULL, p_partner, 'ADJUSTMENT', 1, p_amount_minor / 10::numeric ^ (
+          SELECT d.digits FROM partners p JOIN currency_digits d ON d.code = p.currency WHERE p.id = p_partner), p_reason);
         IF v_item IS NULL THEN PERFORM ledger_refuse('UNKNOWN_PARTNER', 'No such partner'); END IF;
         RETURN ledger_remember(p_scope, p_key, p_fingerprint, jsonb_build_object('itemId', v_item::text));
       END $function$;
