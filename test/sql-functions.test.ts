@@ -1,6 +1,7 @@
 import { createDataSource, migrate, schemaPending } from '../src/database/data-source';
 import { withClient } from '../src/database/pg-admin';
 import { sqlFunctionFiles } from '../src/database/sql-functions';
+import { SQL_ERROR_CODES } from '../src/ledger/ledger.errors';
 import { migrations } from '../migrations';
 import { startTestApp } from './support/test-app';
 import { createTestDatabase } from './support/test-database';
@@ -82,5 +83,27 @@ describe('sql/functions, the repeatable step', () => {
     } finally {
       await t.stop();
     }
+  });
+});
+
+describe('sql/functions, read as text', () => {
+  const files = sqlFunctionFiles();
+
+  it('raise exactly the codes SQL_ERROR_CODES lists (ledger_refuse, or an answer\'s "error")', () => {
+    const raised = new Set(
+      files.flatMap((f) => [...f.sql.matchAll(/ledger_refuse\('([A-Z_]+)'|'error', '([A-Z_]+)'/g)].map((m) => m[1] ?? m[2])),
+    );
+    expect([...raised].sort()).toEqual([...SQL_ERROR_CODES].sort());
+  });
+
+  it("write the ledger's tables and member balances only in the ledger module", () => {
+    const ledgerWrite =
+      /\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+(?:ledger_\w+|point_lots|lot_consumptions|point_holds|settlement_items)\b|\bpoints_(?:balance|held)\s*=/gi;
+    const writers = files
+      .filter((f) => f.name !== '10-ledger.sql')
+      .flatMap((f) => [...f.sql.matchAll(ledgerWrite)].map((m) => `${f.name}: ${m[0]}`));
+    expect(writers).toEqual([]);
+    // The pattern does find the ledger's own writes.
+    expect(files.find((f) => f.name === '10-ledger.sql')!.sql.match(ledgerWrite)!.length).toBeGreaterThan(10);
   });
 });
