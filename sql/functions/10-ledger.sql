@@ -496,6 +496,9 @@ CREATE OR REPLACE FUNCTION ledger_expire_lots(p_as_of timestamp with time zone, 
 AS $function$
    DECLARE v_total bigint;
    BEGIN
+     -- The shapes of the temporary tables below, for plpgsql_check (a constant at run time).
+     PERFORM 'PRAGMA:TABLE: expiring (lot_id bigint, member_id bigint, funding_partner_id bigint, remaining bigint)';
+     PERFORM 'PRAGMA:TABLE: expiry_entries (member_id bigint, points numeric, entry_id bigint)';
      PERFORM 1 FROM members WHERE id IN (SELECT member_id FROM point_lots WHERE remaining > 0 AND expires_at <= p_as_of)
        ORDER BY id FOR NO KEY UPDATE;
      CREATE TEMP TABLE expiring ON COMMIT DROP AS

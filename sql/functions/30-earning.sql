@@ -75,7 +75,7 @@ CREATE OR REPLACE FUNCTION coalition_stamp_purchase(p_purchase bigint, p_partner
  RETURNS jsonb
  LANGUAGE plpgsql
 AS $function$
-   DECLARE card record; prog stamp_progress; v_redemption bigint; v_vouchers jsonb := '[]';
+   DECLARE card record; prog stamp_progress; v_redemption bigint; v_vouchers jsonb := '[]'::jsonb;
    BEGIN
      FOR card IN SELECT * FROM stamp_cards WHERE partner_id = p_partner AND active AND p_amount >= min_amount_minor ORDER BY id LOOP
        INSERT INTO stamp_progress (card_id, member_id) VALUES (card.id, p_member) ON CONFLICT DO NOTHING;
@@ -147,7 +147,7 @@ AS $function$
      v_replay jsonb; v_partner partners; v_member members; v_contract partner_contracts; v_settings coalition_settings;
      v_purchase bigint; v_base bigint; v_promo record;
      v_tier_multiplier numeric; v_multiplier numeric; v_funder bigint; v_with_multiplier bigint; v_credit jsonb;
-     v_earn_entry bigint; v_credits bigint[] := '{}'; v_points bigint := 0; v_bonus record; v_referral boolean; v_vouchers jsonb;
+     v_earn_entry bigint; v_credits bigint[] := '{}'::bigint[]; v_points bigint := 0::bigint; v_bonus record; v_referral boolean; v_vouchers jsonb;
    BEGIN
      v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
