@@ -215,7 +215,8 @@ AS $function$
 -- single credit (ledger_post_credit) and the purchase batch post the same way. Answers each line's
 -- entry, lot and its member's balance after the call. A member in debt repays it first, drawn
 -- after the lines are written: give such a member one line per call (the batch leaves members in
--- debt to the single purchase).
+-- debt to the single purchase). Ids are drawn before the rows are written, and tables are joined
+-- only by primary key, so one cached plan suits one line as well as a thousand.
 CREATE OR REPLACE FUNCTION ledger_post_credits(p_lines ledger_credit_line[])
  RETURNS TABLE(line integer, entry_id bigint, lot_id bigint, balance bigint)
  LANGUAGE plpgsql
@@ -236,11 +237,14 @@ AS $function$
                           AND x.asset = 'POINTS' AND x.role = a.role)
       ORDER BY 1, 2, 4
      ON CONFLICT DO NOTHING;
+     UPDATE members m SET points_balance = m.points_balance + s.points
+       FROM (SELECT l.member_id, sum(l.points) AS points FROM unnest(p_lines) l GROUP BY l.member_id) s
+      WHERE m.id = s.member_id;
 
      WITH l AS MATERIALIZED (
        SELECT x.ordinality::integer AS line, x.member_id, x.points, x.kind, x.source_kind, x.source_id, x.source_role, x.funding_partner_id,
               x.expires_at, x.partner_id, x.contract_id, x.principal, x.reason, x.reference,
-              nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS entry_id
+              nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS entry_id, nextval(pg_get_serial_sequence('point_lots', 'id')) AS lot_id
          FROM unnest(p_lines) WITH ORDINALITY x
      ), entries AS (
        INSERT INTO ledger_entries (id, operation, kind, member_id, member_points, partner_id, contract_id, principal, reason, reference)
@@ -254,9 +258,9 @@ AS $function$
          JOIN ledger_accounts a ON a.owner_kind = s.owner_kind AND coalesce(a.owner_id, 0) = coalesce(s.owner_id, 0) AND a.asset = 'POINTS'
                                AND a.role = s.role
      ), lots AS (
-       INSERT INTO point_lots (member_id, entry_id, funding_partner_id, earned, remaining, expires_at)
-       SELECT member_id, entry_id, funding_partner_id, points, points, expires_at FROM l
-       RETURNING id, entry_id
+       INSERT INTO point_lots (id, member_id, entry_id, funding_partner_id, earned, remaining, expires_at)
+       OVERRIDING SYSTEM VALUE
+       SELECT lot_id, member_id, entry_id, funding_partner_id, points, points, expires_at FROM l
      ), money AS (
        INSERT INTO settlement_items (entry_id, partner_id, currency, kind, quantity, unit_amount, reference)
        SELECT l.entry_id, pa.id, pa.currency, CASE l.source_role WHEN 'ISSUED' THEN 'ISSUANCE' ELSE 'PROMOTION' END, l.points,
@@ -264,16 +268,11 @@ AS $function$
                  WHERE c.id = coalesce(l.contract_id, (partner_contract_at(l.source_id, now())).id)), l.reference
          FROM l JOIN partners pa ON pa.id = l.source_id
         WHERE l.source_kind = 'PARTNER'
-     ), balances AS (
-       UPDATE members m SET points_balance = m.points_balance + s.points
-         FROM (SELECT member_id, sum(points) AS points FROM l GROUP BY member_id) s
-        WHERE m.id = s.member_id
-       RETURNING m.id, m.points_balance
      )
      SELECT array_agg(l.line ORDER BY l.line), array_agg(l.member_id ORDER BY l.line), array_agg(l.points ORDER BY l.line),
-            array_agg(l.entry_id ORDER BY l.line), array_agg(lots.id ORDER BY l.line), array_agg(b.points_balance ORDER BY l.line)
+            array_agg(l.entry_id ORDER BY l.line), array_agg(l.lot_id ORDER BY l.line), array_agg(m.points_balance ORDER BY l.line)
        INTO v_lines, v_members, v_points, v_entries, v_lots, v_balances
-       FROM l JOIN lots ON lots.entry_id = l.entry_id JOIN balances b ON b.id = l.member_id;
+       FROM l JOIN members m ON m.id = l.member_id;
 
      -- A line's balance before it: the member's balance after the call less its lines from this one on.
      FOR d IN SELECT * FROM (

@@ -291,7 +291,7 @@ CREATE OR REPLACE FUNCTION coalition_record_purchases(p_items jsonb)
  LANGUAGE plpgsql
 AS $function$
   DECLARE
-    v_expires timestamptz := coalition_expiry(now()); v_results jsonb; item record;
+    v_expires timestamptz := coalition_expiry(now()); v_results jsonb; item record; v_earning integer[]; v_entries bigint[];
     v_coalition_plain boolean := NOT EXISTS (SELECT 1 FROM tiers) AND (SELECT referral_bonus_points FROM coalition_settings) = 0;
   BEGIN
     -- The staging table lives as long as the connection and is emptied at every commit: a table
@@ -301,7 +301,7 @@ AS $function$
       CREATE TEMP TABLE batch (
         idx integer, scope text, partner bigint, principal text, key text, fp bytea, card text, amount bigint, currency text,
         digits integer, reference text, partner_currency text, contract_id bigint, plain boolean, member_id bigint, error text,
-        message text, result jsonb, points bigint, entry_id bigint, posted boolean NOT NULL DEFAULT false
+        message text, result jsonb, points bigint, posted boolean NOT NULL DEFAULT false
       ) ON COMMIT DELETE ROWS;
     END IF;
     DELETE FROM batch; -- left over only if called twice in one transaction
@@ -371,14 +371,13 @@ AS $function$
         FROM members m
        WHERE m.id = b.member_id AND b.plain AND b.error IS NULL AND b.result IS NULL AND m.points_balance >= 0;
 
-      -- Every posted item that earns is one credit line of the ledger's set-based posting.
-      UPDATE batch b SET entry_id = c.entry_id
+      -- Every posted item that earns is one credit line of the ledger's set-based posting, in idx order.
+      v_earning := ARRAY(SELECT idx FROM batch WHERE posted AND points > 0 ORDER BY idx);
+      SELECT array_agg(c.entry_id ORDER BY c.line) INTO v_entries
         FROM ledger_post_credits(ARRAY(
                SELECT ROW(member_id, points, 'EARN', 'PARTNER', partner, 'ISSUED', partner, v_expires, partner, contract_id, principal, NULL,
                           reference)::ledger_credit_line
-                 FROM batch WHERE posted AND points > 0 ORDER BY idx)) c
-        JOIN (SELECT idx, row_number() OVER (ORDER BY idx) AS line FROM batch WHERE posted AND points > 0) l ON l.line = c.line
-       WHERE b.idx = l.idx;
+                 FROM batch WHERE posted AND points > 0 ORDER BY idx)) c;
 
       -- Each posted item's answer carries the entry and the member as the batch left them, as the
       -- single purchase's does. Planned at each call (EXECUTE): it joins the staging table with the
@@ -387,18 +386,20 @@ AS $function$
       EXECUTE $posting$
       WITH inserted AS (
         INSERT INTO purchases (partner_id, member_id, reference, amount_minor, currency, contract_id, points, earn_entry_id)
-        SELECT partner, member_id, reference, amount, currency, contract_id, points, entry_id FROM batch WHERE posted
+        SELECT b.partner, b.member_id, b.reference, b.amount, b.currency, b.contract_id, b.points, x.entry_id
+          FROM batch b LEFT JOIN unnest($1::integer[], $2::bigint[]) x (idx, entry_id) ON x.idx = b.idx
+         WHERE b.posted
         ON CONFLICT (partner_id, reference) DO NOTHING
         RETURNING id, partner_id, reference, earn_entry_id
       ), credits AS (
         INSERT INTO purchase_credits (purchase_id, entry_id) SELECT id, earn_entry_id FROM inserted WHERE earn_entry_id IS NOT NULL
       )
-      UPDATE batch b SET result = jsonb_build_object('purchaseId', i.id::text, 'entryId', b.entry_id::text, 'points', b.points,
+      UPDATE batch b SET result = jsonb_build_object('purchaseId', i.id::text, 'entryId', i.earn_entry_id::text, 'points', b.points,
                                                     'memberId', b.member_id::text, 'vouchers', '[]'::jsonb, 'entry', to_jsonb(e),
                                                     'member', to_jsonb(mb))
         FROM inserted i LEFT JOIN ledger_entries e ON e.id = i.earn_entry_id, members mb
        WHERE i.partner_id = b.partner AND i.reference = b.reference AND b.posted AND mb.id = b.member_id
-      $posting$;
+      $posting$ USING v_earning, v_entries;
       -- A reference recorded by a concurrent call after the bulk check: refuse (and roll back) the call.
       IF EXISTS (SELECT 1 FROM batch WHERE posted AND result IS NULL) THEN
         PERFORM ledger_refuse('DUPLICATE_REFERENCE', (SELECT format('Purchase reference "%s" was already recorded', reference)
