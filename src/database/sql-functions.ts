@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * The repeatable step after the versioned migrations: every PL/pgSQL function (and the trigger
@@ -16,10 +16,19 @@ export interface SqlFunctionFile {
 /** Runs one statement (or, without params, a script) on one connection and returns its rows. */
 export type SqlRunner = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
-/** From src/database (ts-jest) and from dist/src/database (npm start) alike. */
-export const SQL_FUNCTIONS_DIR = [resolve(__dirname, '../../sql/functions'), resolve(__dirname, '../../../sql/functions')].find((dir) =>
-  existsSync(dir),
-)!;
+/**
+ * The nearest sql/functions above this module: the repository's, from src/database (ts-jest),
+ * dist/src/database (npm start) or any other build folder inside the repository.
+ */
+export const SQL_FUNCTIONS_DIR = findUp(__dirname);
+
+function findUp(from: string): string {
+  const dir = join(from, 'sql', 'functions');
+  if (existsSync(dir)) return dir;
+  const parent = dirname(from);
+  if (parent === from) throw new Error(`no sql/functions folder above ${__dirname}`);
+  return findUp(parent);
+}
 
 /** In file-name order: the numeric prefixes put the ledger first, and a module after those it calls. */
 export function sqlFunctionFiles(dir = SQL_FUNCTIONS_DIR): SqlFunctionFile[] {
