@@ -1,5 +1,4 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { COALITION_FUNCTIONS, COALITION_FUNCTION_SIGNATURES } from './sql/coalition-functions';
 
 /**
  * The coalition's rules on top of the ledger: categories and competitors, effective-dated
@@ -271,10 +270,6 @@ export class Coalition1795876800000 implements MigrationInterface {
         entry_id  bigint  NOT NULL REFERENCES ledger_entries (id),
         PRIMARY KEY (member_id, year)
       )`);
-
-    for (const fn of COALITION_FUNCTIONS) await q.query(fn);
-    await q.query(`CREATE TRIGGER partners_category_rules BEFORE INSERT OR UPDATE OF category, active ON partners
-                   FOR EACH ROW EXECUTE FUNCTION coalition_partner_category_rules()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -289,3 +284,36 @@ export class Coalition1795876800000 implements MigrationInterface {
     await q.query(`DROP TABLE partner_categories, coalition_settings`);
   }
 }
+
+// Created by sql/functions; dropped here before the tables their parameter types depend on.
+const COALITION_FUNCTION_SIGNATURES = [
+  'coalition_birthday_bonuses(timestamptz, text)',
+  'coalition_submit_survey(text, text, bytea, bigint, text, jsonb, text)',
+  'coalition_goodwill(text, text, bytea, text, bigint, bigint, text, text)',
+  'coalition_miles_in(text, text, bytea, bigint, text, bigint, text, text)',
+  'coalition_miles_resolve(text, text, bytea, bigint, bigint, text, text, text)',
+  'coalition_miles_out(text, text, bytea, text, bigint, bigint, text, text)',
+  'coalition_miles_ratio(bigint, text, bigint)',
+  'coalition_miles_converted(miles_ratios, bigint)',
+  'coalition_redeem_gift_card(text, text, bytea, bytea, bigint, bigint, text, text)',
+  'coalition_use_voucher(text, bigint, text)',
+  'coalition_redeem_reward(text, text, bytea, bigint, text, bigint, bytea, text)',
+  'coalition_record_return(text, text, bytea, bigint, text, bigint, text, text)',
+  'coalition_record_purchase(text, text, bytea, bigint, text, bigint, text, integer, text, text)',
+  'coalition_bonus(bigint, bigint, bigint, bigint, text, text, text)',
+  'coalition_unstamp_purchase(bigint, bigint, bigint)',
+  'coalition_stamp_purchase(bigint, bigint, bigint, bigint, text)',
+  'coalition_issue_voucher(bigint, bigint, bigint)',
+  'coalition_review_tiers(timestamptz)',
+  'coalition_upgrade_tier(bigint)',
+  'coalition_tier_for(bigint)',
+  'coalition_qualifying_points(bigint, timestamptz)',
+  'coalition_expiry(timestamptz)',
+  'coalition_member_by_card(text)',
+  'coalition_set_category_exclusive(text, boolean)',
+  'coalition_add_competitors(bigint, bigint)',
+  'coalition_set_partner_category(bigint, text)',
+  'coalition_deactivate_competing_rewards()',
+  'partners_compete(bigint, bigint)',
+  'coalition_partner_category_rules()',
+];

@@ -55,7 +55,6 @@ export class ActivityDonation1795913000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
     await q.query(`CREATE INDEX donations_member_idx ON donations (member_id, id)`);
-    for (const fn of FUNCTIONS) await q.query(fn);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -67,70 +66,3 @@ export class ActivityDonation1795913000000 implements MigrationInterface {
       ('ISSUANCE', 'PROMOTION', 'SPONSORSHIP', 'REDEMPTION', 'GIFT_CARD', 'MILES', 'BREAKAGE', 'ADJUSTMENT'))`);
   }
 }
-
-/** Points below this are refused: a donation worth less than a coin costs the charity more to book than it brings. */
-export const DONATION_MINIMUM_POINTS = 100;
-
-const FUNCTIONS = [
-  // A partner reports an activity of one of its own rules or of an operator rule (p_reporter NULL:
-  // the operator, any rule). The cap is counted after the member lock, so concurrent reports for
-  // one member serialize and cannot exceed it. The credit is a BONUS lot funded by the rule's funder
-  // (PROMOTION line at its issuance price), shown at the reporting partner.
-  `CREATE FUNCTION coalition_record_activity(
-     p_scope text, p_key text, p_fingerprint bytea, p_code text, p_card text, p_reporter bigint, p_reference text, p_principal text)
-   RETURNS jsonb LANGUAGE plpgsql AS $$
-   DECLARE v_replay jsonb; r activity_rules; v_member bigint; v_since timestamptz; v_count bigint; v_credit jsonb;
-   BEGIN
-     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
-     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
-     SELECT * INTO r FROM activity_rules
-      WHERE code = p_code AND (p_reporter IS NULL OR owner_partner_id IS NULL OR owner_partner_id = p_reporter);
-     IF NOT FOUND THEN PERFORM ledger_refuse('UNKNOWN_ACTIVITY', format('No activity "%s" this caller may report', p_code)); END IF;
-     IF NOT r.active OR now() < r.starts_at OR coalesce(now() >= r.ends_at, false) THEN
-       PERFORM ledger_refuse('ACTIVITY_NOT_ACTIVE', format('Activity "%s" does not earn points now', p_code));
-     END IF;
-     v_member := coalition_member_by_card(p_card);
-     PERFORM ledger_lock_member(v_member);
-     IF r.cap_count IS NOT NULL THEN
-       -- The current calendar day, ISO week or month in the coalition's time zone.
-       SELECT date_trunc(lower(r.cap_period), now() AT TIME ZONE time_zone) AT TIME ZONE time_zone INTO v_since FROM coalition_settings;
-       SELECT count(*) INTO v_count FROM activity_credits WHERE member_id = v_member AND rule_id = r.id AND created_at >= v_since;
-       IF v_count >= r.cap_count THEN
-         PERFORM ledger_refuse('ACTIVITY_CAP_REACHED',
-           format('Activity "%s" earns at most %s times per %s', p_code, r.cap_count, lower(r.cap_period)));
-       END IF;
-     END IF;
-     v_credit := coalition_bonus(v_member, r.points, r.funder_partner_id, coalesce(p_reporter, r.funder_partner_id), p_principal,
-       r.name, p_reference);
-     INSERT INTO activity_credits (rule_id, member_id, entry_id, reported_by)
-     VALUES (r.id, v_member, (v_credit->>'entryId')::bigint, p_reporter);
-     RETURN ledger_remember(p_scope, p_key, p_fingerprint, v_credit || jsonb_build_object('memberId', v_member::text));
-   END $$`,
-
-  // A member gives points to a charity partner: a REDEEM debit towards the charity, and a DONATION
-  // settlement item paying the charity the points' redemption value of its contract in force.
-  `CREATE FUNCTION coalition_donate(
-     p_scope text, p_key text, p_fingerprint bytea, p_card text, p_charity bigint, p_points bigint, p_principal text)
-   RETURNS jsonb LANGUAGE plpgsql AS $$
-   DECLARE v_replay jsonb; c partners; k partner_contracts; v_member bigint; v_debit jsonb; v_donation bigint;
-   BEGIN
-     v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
-     IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
-     SELECT * INTO c FROM partners WHERE id = p_charity AND category = 'charity' AND active;
-     IF NOT FOUND THEN PERFORM ledger_refuse('NOT_A_CHARITY', 'No such charity partner'); END IF;
-     IF p_points < ${DONATION_MINIMUM_POINTS} THEN
-       PERFORM ledger_refuse('BELOW_MINIMUM', format('A donation is at least %s points', ${DONATION_MINIMUM_POINTS}));
-     END IF;
-     v_member := coalition_member_by_card(p_card);
-     PERFORM ledger_lock_member(v_member);
-     k := partner_contract_at(c.id, now());
-     v_debit := ledger_post_debit(v_member, p_points, 'REDEEM', 'PARTNER', c.id, 'REDEEMED', c.id, k.id, p_principal,
-       format('Donation to %s', c.name), NULL);
-     PERFORM ledger_money((v_debit->>'entryId')::bigint, c.id, 'DONATION', p_points, k.redemption_value_per_point, 'donation');
-     INSERT INTO donations (member_id, charity_id, points, value, currency, entry_id)
-     VALUES (v_member, c.id, p_points, p_points * k.redemption_value_per_point, c.currency, (v_debit->>'entryId')::bigint)
-     RETURNING id INTO v_donation;
-     RETURN ledger_remember(p_scope, p_key, p_fingerprint, jsonb_build_object('donationId', v_donation::text,
-       'entryId', v_debit->>'entryId', 'memberId', v_member::text, 'balance', v_debit->'balance'));
-   END $$`,
-];

@@ -14,6 +14,8 @@ import { ActivityDonation1795913000000 } from './1795913000000-activity-donation
 import { MemberPrivacy1795914000000 } from './1795914000000-member-privacy';
 import { RetentionSegments1795915000000 } from './1795915000000-retention-segments';
 import { RateLimits1795916000000 } from './1795916000000-rate-limits';
+import { SqlFunctions1795917000000 } from './1795917000000-sql-functions';
+import { LedgerPost1795918000000 } from './1795918000000-ledger-post';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
 export const migrations = [
@@ -33,4 +35,6 @@ export const migrations = [
   MemberPrivacy1795914000000,
   RetentionSegments1795915000000,
   RateLimits1795916000000,
+  SqlFunctions1795917000000,
+  LedgerPost1795918000000,
 ];

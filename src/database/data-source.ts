@@ -6,6 +6,7 @@ import { migrations } from '../../migrations';
 import { entities } from './entities';
 import { withClient } from './pg-admin';
 import { toBusinessError } from './postgres-errors';
+import { applySqlFunctions, pendingSqlFunctionFiles } from './sql-functions';
 
 /** TypeORM serves reads, administration and migrations; value-moving writes are single SQL calls. */
 export function createDataSource(url: string, options: { poolSize?: number; replica?: boolean } = {}): DataSource {
@@ -33,17 +34,23 @@ export function createDataSource(url: string, options: { poolSize?: number; repl
 const MIGRATION_LOCK = 7_953_201_311;
 
 /**
- * Applies pending migrations; returns the names applied. A session advisory lock serialises
- * processes starting together (the others wait, then find nothing pending): without it two
- * servers on a new database both create the first tables and one dies on a duplicate key.
+ * Applies pending migrations, then the sql/functions files whose checksum changed; returns the
+ * names applied. A session advisory lock serialises processes starting together (the others wait,
+ * then find nothing pending): without it two servers on a new database both create the first
+ * tables and one dies on a duplicate key.
  */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
   // On a connection of its own, outside the pool, which may have a single connection.
   return withClient(String((dataSource.options as { url: string }).url), async (lock) => {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((m) => m.name);
+    return [...applied.map((m) => m.name), ...(await applySqlFunctions(async (sql, params) => (await lock.query(sql, params)).rows))];
   });
+}
+
+/** What /ready waits for: a versioned migration not run, or a function file changed since applied. */
+export async function schemaPending(dataSource: DataSource): Promise<boolean> {
+  return (await dataSource.showMigrations()) || (await pendingSqlFunctionFiles((sql, params) => dataSource.query(sql, params))).length > 0;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { BusinessError, CommonErrorCode } from '../common/user-error';
+import { sqlRefusal } from '../ledger/ledger.errors';
 
 /**
  * SQLSTATE CL001 is how the SQL functions and triggers refuse a request for a business reason
@@ -60,7 +61,7 @@ export function isConnectionLost(err: unknown): boolean {
 /** A refusal raised in SQL, text SQL cannot store, or a balance over its cap, as a BusinessError; anything else unchanged. */
 export function toBusinessError(err: unknown): unknown {
   const pg = pgError(err);
-  if (pg?.code === BUSINESS_REFUSAL) return new BusinessError(pg.message, pg.detail ?? pg.message);
+  if (pg?.code === BUSINESS_REFUSAL) return sqlRefusal(pg.message, pg.detail ?? pg.message);
   if (pg && UNSTORABLE_TEXT.has(pg.code!)) {
     return new BusinessError(CommonErrorCode.INVALID_INPUT, 'Text must not contain NUL or other characters that cannot be stored');
   }

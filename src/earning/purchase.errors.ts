@@ -1,7 +1,5 @@
+/** The codes raised here; those SQL refuses with are SQL_ERROR_CODES (src/ledger/ledger.errors.ts). */
 export const PurchaseErrorCode = {
-  DUPLICATE_REFERENCE: 'DUPLICATE_REFERENCE',
-  UNKNOWN_REFERENCE: 'UNKNOWN_REFERENCE',
-  RETURN_EXCEEDS_PURCHASE: 'RETURN_EXCEEDS_PURCHASE',
   TOO_MANY_PURCHASES: 'TOO_MANY_PURCHASES',
 } as const;
 

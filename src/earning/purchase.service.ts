@@ -8,6 +8,7 @@ import { BusinessError, REFERENCE_TEXT, requireIdempotencyKey, requireText, User
 import { queryRows } from '../database/data-source';
 import { callKeyedFunction, callLedgerFunction, fingerprint, withRetry } from '../ledger/ledger-call';
 import { LedgerEntryEntity, ledgerEntryFromRow } from '../ledger/ledger-entry.entity';
+import { sqlRefusal } from '../ledger/ledger.errors';
 import { MemberEntity, memberFromRow } from '../member/member.entity';
 import { normalizeCardNumber } from '../member/member.service';
 import { MAX_BATCH, PurchaseErrorCode } from './purchase.errors';
@@ -98,7 +99,7 @@ function outcome(r: Record<string, unknown>): PurchaseOutcome {
 
 /** One item's answer from coalition_record_purchases: its result, or its refusal as a BusinessError. */
 function itemResult(r: Record<string, unknown>): PurchaseOutcome | BusinessError {
-  return r.error ? new BusinessError(String(r.error), String(r.message)) : outcome(r);
+  return r.error ? sqlRefusal(String(r.error), String(r.message)) : outcome(r);
 }
 
 /**

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { principalRef, Principal } from '../auth/principal';
 import { parseMoney } from '../common/money';
-import { BusinessError, requireIdempotencyKey } from '../common/user-error';
+import { requireIdempotencyKey } from '../common/user-error';
 import { callLedgerFunction } from '../ledger/ledger-call';
+import { sqlRefusal } from '../ledger/ledger.errors';
 import { GiftCardEntity } from './gift-card.entity';
 import type { RedeemGiftCardInput } from './gift-card.types';
 
@@ -50,7 +51,7 @@ export class GiftCardService {
       { scope: principalRef(principal), key, request: { code: hash.toString('hex'), amount: minor, currency } },
       [hash, principal.partnerId, minor, currency, principalRef(principal)],
     );
-    if (r.error) throw new BusinessError(String(r.error), String(r.message), ['input', 'code']);
+    if (r.error) throw sqlRefusal(String(r.error), String(r.message), ['input', 'code']);
     return this.cards.findOneByOrFail({ id: String(r.giftCardId) });
   }
 

@@ -1,11 +1,8 @@
 import { BusinessError } from '../common/user-error';
 
+/** The codes raised here; those SQL refuses with are SQL_ERROR_CODES (src/ledger/ledger.errors.ts). */
 export const RewardErrorCode = {
   COMPETITOR_NOT_ALLOWED: 'COMPETITOR_NOT_ALLOWED',
-  UNKNOWN_REWARD: 'UNKNOWN_REWARD',
-  REWARD_INACTIVE: 'REWARD_INACTIVE',
-  UNKNOWN_VOUCHER: 'UNKNOWN_VOUCHER',
-  VOUCHER_USED: 'VOUCHER_USED',
 } as const;
 
 export const competitorNotAllowed = () =>

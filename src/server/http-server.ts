@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Authenticator } from '../auth/credentials';
 import type { Config } from '../config/config';
+import { schemaPending } from '../database/data-source';
 import { Context, createLoaders, ReadRoute, Services } from '../graphql/context';
 import { statementCsv } from '../settlement/settlement-export';
 import { consoleAssets } from './console-assets';
@@ -151,7 +152,7 @@ async function exportStatement(req: IncomingMessage, res: ServerResponse, url: U
 
 async function ready(res: ServerResponse, dataSource: DataSource): Promise<void> {
   try {
-    const pending = await dataSource.showMigrations();
+    const pending = await schemaPending(dataSource);
     sendJson(res, pending ? 503 : 200, { status: pending ? 'migrations pending' : 'ready' });
   } catch {
     sendJson(res, 503, { status: 'database unreachable' });
