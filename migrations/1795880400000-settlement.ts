@@ -86,7 +86,7 @@ export class Settlement1795880400000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION settlement_adjust(text, text, bytea, bigint, bigint, text, text)`);
     await q.query(`DROP FUNCTION settlement_close(timestamptz, text, text, jsonb)`);
-    await q.query(`DROP FUNCTION settlement_items_of(bigint)`);
+    await q.query(`DROP FUNCTION IF EXISTS settlement_items_of(bigint)`); // gone already when the journal partitioning was undone
     await q.query(
       `DROP TABLE settlement_disputes, payment_instructions, settlement_fx_rates, settlement_statements, settlement_lines, settlement_periods`,
     );

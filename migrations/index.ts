@@ -16,6 +16,7 @@ import { RetentionSegments1795915000000 } from './1795915000000-retention-segmen
 import { RateLimits1795916000000 } from './1795916000000-rate-limits';
 import { SqlFunctions1795917000000 } from './1795917000000-sql-functions';
 import { LedgerPost1795918000000 } from './1795918000000-ledger-post';
+import { JournalPartitions1795919000000 } from './1795919000000-journal-partitions';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   RateLimits1795916000000,
   SqlFunctions1795917000000,
   LedgerPost1795918000000,
+  JournalPartitions1795919000000,
 ];

@@ -135,7 +135,8 @@ AS $function$
    BEGIN
      IF p_key IS NULL THEN RETURN NULL; END IF;
      PERFORM pg_advisory_xact_lock(hashtextextended(p_scope || E'\n' || p_key, 0));
-     SELECT fingerprint, result INTO v_fingerprint, v_result FROM idempotency_keys WHERE scope = p_scope AND key = p_key;
+     SELECT fingerprint, result INTO v_fingerprint, v_result FROM idempotency_keys
+      WHERE scope = p_scope AND key = p_key AND created_at > now() - idempotency_retention();
      IF NOT FOUND THEN RETURN NULL; END IF;
      IF v_fingerprint <> p_fingerprint THEN
        PERFORM ledger_refuse('IDEMPOTENCY_KEY_REUSED', format('Idempotency key "%s" was already used for a different request', p_key));
@@ -247,11 +248,10 @@ AS $function$
      WITH l AS MATERIALIZED (
        SELECT x.ordinality::integer AS line, x.member_id, x.points, x.kind, x.source_kind, x.source_id, x.source_role, x.funding_partner_id,
               x.expires_at, x.partner_id, x.contract_id, x.principal, x.reason, x.reference,
-              nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS entry_id, nextval(pg_get_serial_sequence('point_lots', 'id')) AS lot_id
+              coalition_next_id() AS entry_id, nextval(pg_get_serial_sequence('point_lots', 'id')) AS lot_id
          FROM unnest(p_lines) WITH ORDINALITY x
      ), entries AS (
        INSERT INTO ledger_entries (id, operation, kind, member_id, member_points, partner_id, contract_id, principal, reason, reference)
-       OVERRIDING SYSTEM VALUE
        SELECT entry_id, 'CREDIT', kind, member_id, points, partner_id, contract_id, principal, reason, reference FROM l
      ), postings AS (
        INSERT INTO ledger_postings (entry_id, account_id, amount)
@@ -507,9 +507,8 @@ AS $function$
        SELECT id AS lot_id, member_id, funding_partner_id, remaining FROM point_lots WHERE remaining > 0 AND expires_at <= p_as_of;
      CREATE TEMP TABLE expiry_entries ON COMMIT DROP AS
        WITH per_member AS (SELECT member_id, sum(remaining) AS points FROM expiring GROUP BY member_id)
-       SELECT member_id, points, nextval(pg_get_serial_sequence('ledger_entries', 'id')) AS entry_id FROM per_member;
+       SELECT member_id, points, coalition_next_id() AS entry_id FROM per_member;
      INSERT INTO ledger_entries (id, operation, kind, member_id, member_points, principal, reason)
-     OVERRIDING SYSTEM VALUE
      SELECT entry_id, 'EXPIRY', 'EXPIRE', member_id, -points, p_principal, 'expired as of ' || p_as_of FROM expiry_entries;
      INSERT INTO ledger_postings (entry_id, account_id, amount)
      SELECT e.entry_id, ledger_account('MEMBER', e.member_id, 'POINTS', 'AVAILABLE'), -e.points FROM expiry_entries e
@@ -610,3 +609,106 @@ CREATE OR REPLACE TRIGGER payment_instructions_no_delete BEFORE DELETE OR TRUNCA
 CREATE OR REPLACE TRIGGER ledger_seals_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON ledger_seals FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
 
 CREATE OR REPLACE TRIGGER partner_events_append_only BEFORE DELETE OR UPDATE OR TRUNCATE ON partner_events FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
+
+-- ---------------------------------------------------------------------------------------------
+-- The journal's partitions (migration 1795919000000-journal-partitions). ledger_entries and
+-- settlement_items are partitioned by month on id, ledger_postings on entry_id, idempotency_keys
+-- on created_at. Ids are time-ordered so that a month is an exact id range and foreign keys to
+-- (id) keep working.
+
+-- Seconds since 2020-01-01 UTC above 20 bits of sequence: < 2^53 until 2292, so ids stay exact as
+-- JS numbers. (extract(epoch) of a timestamptz does not depend on the time zone, hence IMMUTABLE.)
+CREATE OR REPLACE FUNCTION coalition_id_floor(p_at timestamptz) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+  SELECT (floor(extract(epoch FROM p_at))::bigint - 1577836800) << 20
+$function$;
+
+-- Strictly increasing and never below the current second's floor: the sequence runs ahead of the
+-- clock only past 2^20 ids in a second. When it lags (the usual case), it is moved up to the clock,
+-- one session at a time, so that no value is handed out twice.
+CREATE OR REPLACE FUNCTION coalition_next_id() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $function$
+  DECLARE v_id bigint := nextval('journal_id_seq'); v_floor bigint := coalition_id_floor(clock_timestamp());
+  BEGIN
+    IF v_id >= v_floor THEN RETURN v_id; END IF;
+    PERFORM pg_advisory_lock(hashtext('journal_id_seq'));
+    v_id := nextval('journal_id_seq');
+    IF v_id < v_floor THEN
+      PERFORM setval('journal_id_seq', v_floor);
+      v_id := nextval('journal_id_seq');
+    END IF;
+    PERFORM pg_advisory_unlock(hashtext('journal_id_seq'));
+    RETURN v_id;
+  END $function$;
+
+ALTER TABLE ledger_entries ALTER id SET DEFAULT coalition_next_id();
+ALTER TABLE settlement_items ALTER id SET DEFAULT coalition_next_id();
+
+-- Keys answer replays for at least this long; a key older than it is treated as new. A constant,
+-- so that the planner prunes the key lookups' partitions.
+CREATE OR REPLACE FUNCTION idempotency_retention() RETURNS interval LANGUAGE sql IMMUTABLE AS $function$ SELECT interval '30 days' $function$;
+
+-- How many months of partitions are kept made ahead of the current one.
+CREATE OR REPLACE FUNCTION journal_months_ahead() RETURNS integer LANGUAGE sql IMMUTABLE AS $function$ SELECT 3 $function$;
+
+-- The append-only guard on one partition: a statement trigger on the parent does not see
+-- statements addressed to a partition directly.
+CREATE OR REPLACE FUNCTION journal_guard(p_partition regclass) RETURNS void LANGUAGE plpgsql AS $function$
+  BEGIN
+    EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE UPDATE OR DELETE OR TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()',
+                   p_partition::text || '_append_only', p_partition);
+  END $function$;
+
+-- Creates one partition of p_parent (skipped when it exists or an older partition covers it),
+-- guarded like its parent when the parent is append-only.
+CREATE OR REPLACE FUNCTION journal_partition(p_parent regclass, p_name text, p_from text, p_to text) RETURNS boolean LANGUAGE plpgsql AS $function$
+  BEGIN
+    IF to_regclass(p_name) IS NOT NULL THEN RETURN false; END IF;
+    BEGIN
+      EXECUTE format('CREATE TABLE %I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)', p_name, p_parent, p_from, p_to);
+    EXCEPTION WHEN invalid_object_definition THEN
+      RETURN false;  -- overlaps the "before" partition
+    END;
+    IF p_parent <> 'idempotency_keys'::regclass THEN PERFORM journal_guard(p_name::regclass); END IF;
+    RETURN true;
+  END $function$;
+
+-- Makes the monthly partitions from this month to journal_months_ahead() months after p_now's,
+-- drops idempotency-key partitions wholly older than the retention, and says how far ahead every
+-- table is covered. A p_now in the future (a job run for a later date) never drops what covers today.
+CREATE OR REPLACE FUNCTION journal_partitions_maintain(p_now timestamptz) RETURNS jsonb LANGUAGE plpgsql AS $function$
+  DECLARE v_from timestamptz := date_trunc('month', least(p_now, now()) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+          v_until timestamptz := (date_trunc('month', p_now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') + make_interval(months => journal_months_ahead() + 1);
+          v_to timestamptz; v_suffix text; v_table text; p record;
+          v_created text[] := '{}'; v_dropped text[] := '{}';
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('journal_partitions_maintain'));
+    WHILE v_from < v_until LOOP
+      v_to := v_from + interval '1 month';
+      v_suffix := '_p' || to_char(v_from AT TIME ZONE 'UTC', 'YYYYMM');
+      FOREACH v_table IN ARRAY ARRAY['ledger_entries', 'ledger_postings', 'settlement_items'] LOOP
+        IF journal_partition(v_table::regclass, v_table || v_suffix, coalition_id_floor(v_from)::text, coalition_id_floor(v_to)::text) THEN
+          v_created := v_created || (v_table || v_suffix);
+        END IF;
+      END LOOP;
+      IF journal_partition('idempotency_keys', 'idempotency_keys' || v_suffix, v_from::text, v_to::text) THEN
+        v_created := v_created || ('idempotency_keys' || v_suffix);
+      END IF;
+      v_from := v_to;
+    END LOOP;
+    FOR p IN
+      SELECT c.oid::regclass::text AS name,
+             substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \(''(.*)''\)')::timestamptz AS upper_bound
+        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'idempotency_keys'::regclass
+    LOOP
+      IF p.upper_bound <= least(p_now, now()) - idempotency_retention() THEN
+        EXECUTE format('DROP TABLE %I', p.name);
+        v_dropped := v_dropped || p.name;
+      END IF;
+    END LOOP;
+    RETURN jsonb_build_object('created', to_jsonb(v_created), 'dropped', to_jsonb(v_dropped), 'coveredUntil', v_until);
+  END $function$;
+
+-- Every partition of the append-only tables guarded (the "before" ones come from the migration),
+-- and the months ahead made: this file runs after every migration, the daily job again.
+SELECT journal_guard(i.inhrelid::regclass) FROM pg_inherits i
+ WHERE i.inhparent IN ('ledger_entries'::regclass, 'ledger_postings'::regclass, 'settlement_items'::regclass);
+SELECT journal_partitions_maintain(now());

@@ -359,7 +359,7 @@ AS $function$
                                     AND (pr.partner_id = pa.id OR pr.category = pa.category OR (pr.partner_id IS NULL AND pr.category IS NULL))) AS segments
                       FROM partners pa WHERE pa.id IN (SELECT (jsonb_array_elements(p_items)->>'partner')::bigint)) p ON p.id = x.partner
               LEFT JOIN members m ON m.card_number = x.card
-              LEFT JOIN idempotency_keys k ON k.scope = x.scope AND k.key = x.key
+              LEFT JOIN idempotency_keys k ON k.scope = x.scope AND k.key = x.key AND k.created_at > now() - idempotency_retention()
               -- A join, not EXISTS: the planner would hash a whole-table scan of purchases for it.
               LEFT JOIN purchases pu ON pu.partner_id = x.partner AND pu.reference = x.reference
           ) checked

@@ -13,6 +13,9 @@ AS $function$
 
 -- Items of a period: created before its end and visible to its snapshot, and not already in
 -- the period before (the first disjunct lets the planner use the created_at and xid indexes).
+-- The upper id bound prunes the partitions after the period (the minute covers ids drawn ahead
+-- of the clock in a burst); no lower bound, because a transaction in flight at the previous close
+-- may have written items at any earlier time.
 CREATE OR REPLACE FUNCTION settlement_items_of(p_period bigint)
  RETURNS SETOF settlement_items
  LANGUAGE sql
@@ -21,7 +24,8 @@ AS $function$
         SELECT i.* FROM settlement_items i
           JOIN settlement_periods p ON p.id = p_period
           LEFT JOIN LATERAL (SELECT * FROM settlement_periods WHERE period_end < p.period_end ORDER BY period_end DESC LIMIT 1) prev ON true
-         WHERE i.created_at < p.period_end AND pg_visible_in_snapshot(i.xid, p.snapshot)
+         WHERE i.id < (SELECT coalition_id_floor(period_end + interval '1 minute') FROM settlement_periods WHERE id = p_period)
+           AND i.created_at < p.period_end AND pg_visible_in_snapshot(i.xid, p.snapshot)
            AND (prev.id IS NULL OR i.created_at >= prev.period_end OR i.xid >= pg_snapshot_xmin(prev.snapshot))
            AND NOT coalesce(i.created_at < prev.period_end AND pg_visible_in_snapshot(i.xid, prev.snapshot), false)
       $function$;

@@ -34,8 +34,9 @@ export function createDataSource(url: string, options: { poolSize?: number; repl
 const MIGRATION_LOCK = 7_953_201_311;
 
 /**
- * Applies pending migrations, then the sql/functions files whose checksum changed; returns the
- * names applied. A session advisory lock serialises processes starting together (the others wait,
+ * Applies pending migrations, then the sql/functions files whose checksum changed (every file
+ * after a migration ran: it may have dropped or rebuilt what a file creates); returns the names
+ * applied. A session advisory lock serialises processes starting together (the others wait,
  * then find nothing pending): without it two servers on a new database both create the first
  * tables and one dies on a duplicate key.
  */
@@ -44,7 +45,8 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   return withClient(String((dataSource.options as { url: string }).url), async (lock) => {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return [...applied.map((m) => m.name), ...(await applySqlFunctions(async (sql, params) => (await lock.query(sql, params)).rows))];
+    const files = await applySqlFunctions(async (sql, params) => (await lock.query(sql, params)).rows, { all: applied.length > 0 });
+    return [...applied.map((m) => m.name), ...files];
   });
 }
 

@@ -55,11 +55,12 @@ export async function pendingSqlFunctionFiles(run: SqlRunner, files = shippedFil
 }
 
 /**
- * Applies each pending file in its own transaction and records its checksum; returns the names.
- * The caller holds the migration lock, so two servers never apply the same file at once.
+ * Applies each pending file (or, with `all`, every file) in its own transaction and records its
+ * checksum; returns the names. The caller holds the migration lock, so two servers never apply the
+ * same file at once.
  */
-export async function applySqlFunctions(run: SqlRunner, files = shippedFiles()): Promise<string[]> {
-  const pending = await pendingSqlFunctionFiles(run, files);
+export async function applySqlFunctions(run: SqlRunner, opts: { all?: boolean } = {}, files = shippedFiles()): Promise<string[]> {
+  const pending = opts.all ? files : await pendingSqlFunctionFiles(run, files);
   for (const file of pending) {
     await run('BEGIN');
     try {

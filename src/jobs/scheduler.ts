@@ -19,6 +19,7 @@ export function scheduledJobs(cadence: SettlementCadence): ScheduledJob[] {
     { name: 'birthday-bonuses', cron: '5 0 * * *', run: (s, now) => s.engagement.grantBirthdayBonuses(now, 'job:birthday-bonuses') },
     { name: 'review-tiers', cron: '10 0 1 * *', run: (s, now) => s.tiers.review(now) },
     { name: 'seal-ledger', cron: '*/5 * * * *', run: (s) => s.ledger.seal() },
+    { name: 'maintain-partitions', cron: '45 1 * * *', run: (s, now) => s.ledger.maintainPartitions(now) },
     { name: 'refresh-segments', cron: '30 2 * * *', run: (s) => s.retention.refreshSegments() },
   ];
   if (cadence !== 'off') {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../database/data-source';
+import { maintainJournalPartitions, PartitionMaintenance } from './journal-partitions';
 import { callLedgerFunction, Idempotency, withRetry } from './ledger-call';
 import { sealLedger } from './ledger-verify';
 
@@ -167,6 +168,11 @@ export class Ledger {
   /** Seals the journal entries older than five minutes into the next hash-chained block. */
   seal(): Promise<number> {
     return sealLedger(this.dataSource);
+  }
+
+  /** Makes the journal's monthly partitions ahead of `now`; drops idempotency keys past retention. */
+  maintainPartitions(now: Date): Promise<PartitionMaintenance> {
+    return maintainJournalPartitions(this.dataSource, now);
   }
 
   private resolveHold(
