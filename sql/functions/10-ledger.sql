@@ -678,7 +678,7 @@ CREATE OR REPLACE FUNCTION journal_partitions_maintain(p_now timestamptz) RETURN
   DECLARE v_from timestamptz := date_trunc('month', least(p_now, now()) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
           v_until timestamptz := (date_trunc('month', p_now AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') + make_interval(months => journal_months_ahead() + 1);
           v_to timestamptz; v_suffix text; v_table text; p record;
-          v_created text[] := '{}'; v_dropped text[] := '{}';
+          v_created text[] := '{}'::text[]; v_dropped text[] := '{}'::text[];
   BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('journal_partitions_maintain'));
     WHILE v_from < v_until LOOP
