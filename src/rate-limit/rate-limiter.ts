@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis } from 'rate-limiter-flexible';
+import { redactedUrl } from '../server/logger';
 
 /** How long start waits for Redis before serving with the in-memory fallback. */
 const REDIS_READY_TIMEOUT_MS = 2000;
@@ -85,10 +86,4 @@ async function postgresLimiter(databaseUrl: string, common: CommonOptions, log: 
     clearExpiredByTimeout: true,
   });
   return { limiter, close: () => pool.end() };
-}
-
-function redactedUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }

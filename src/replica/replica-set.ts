@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createDataSource, queryRows } from '../database/data-source';
 import { isConnectionLost, sqlState } from '../database/postgres-errors';
+import { redactedUrl } from '../server/logger';
 import { formatLsn, parseLsn } from './lsn';
 
 /** How often replica positions are read: a read never waits for one. */
@@ -11,7 +12,8 @@ export const REPLICA_POLL_MS = 200;
 const READ_ONLY = '25006';
 
 export interface Replica<S> {
-  url: string;
+  /** Its URL with the password masked: what logs name it by. */
+  name: string;
   dataSource: DataSource;
   /** The services built on this replica's pool, which a query operation's resolvers use. */
   services: S;
@@ -57,7 +59,7 @@ export class ReplicaSet<S> {
   ): Promise<ReplicaSet<S>> {
     const replicas = urls.map((url) => {
       const dataSource = createDataSource(url, { replica: true });
-      return { url, dataSource, services: servicesOn(dataSource), replayLsn: null, seenLsn: 0n, lagMs: 0 };
+      return { name: redactedUrl(url), dataSource, services: servicesOn(dataSource), replayLsn: null, seenLsn: 0n, lagMs: 0 };
     });
     const set = new ReplicaSet(primary, replicas, maxLagMs, log);
     await set.poll();
@@ -131,13 +133,13 @@ export class ReplicaSet<S> {
       const [row] = await queryRows<{ lsn: string | null }>(replica.dataSource, 'SELECT pg_last_wal_replay_lsn()::text AS lsn');
       const lsn = row.lsn === null ? null : parseLsn(row.lsn);
       if (lsn === null) throw new Error('not a streaming replica (pg_last_wal_replay_lsn() is null)');
-      if (replica.replayLsn === null) this.log.info({ replica: replica.url }, 'replica serving reads');
+      if (replica.replayLsn === null) this.log.info({ replica: replica.name }, 'replica serving reads');
       replica.replayLsn = lsn;
       if (lsn > replica.seenLsn) replica.seenLsn = lsn;
       const behindSince = this.primarySamples.find((s) => s.lsn > lsn)?.at;
       replica.lagMs = behindSince === undefined ? 0 : now - behindSince;
     } catch (err) {
-      if (replica.replayLsn !== null) this.log.warn({ err, replica: replica.url }, 'replica unreachable: reads go to the primary');
+      if (replica.replayLsn !== null) this.log.warn({ err, replica: replica.name }, 'replica unreachable: reads go to the primary');
       replica.replayLsn = null;
     }
   }

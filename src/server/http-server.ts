@@ -118,14 +118,12 @@ async function route(
     return { response, reads };
   };
   const first = await execute(false);
-  let response = first.response;
-  const reads = first.reads;
-  if (reads.failed) {
+  if (first.reads.failed) {
     // A read is safe to repeat: the replica's fault must not become the caller's.
-    log.warn({ replica: reads.replica!.url }, 'read failed on a replica; running it on the primary');
-    deps.replicas!.markDown(reads.replica!);
-    response = (await execute(true)).response;
+    log.warn({ replica: first.reads.replica!.name }, 'read failed on a replica; running it on the primary');
+    deps.replicas!.markDown(first.reads.replica!);
   }
+  const response = first.reads.failed ? (await execute(true)).response : first.response;
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
