@@ -16,7 +16,9 @@ describe('HTTP surface', () => {
     expect(await (await fetch(`${t.app.url}/health`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${t.app.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    const body = (await ready.json()) as { status: string; journal: { coveredUntil: string; runningOut: boolean } };
+    expect(body).toMatchObject({ status: 'ready', journal: { runningOut: false } });
+    expect(new Date(body.journal.coveredUntil).getTime()).toBeGreaterThan(Date.now() + 60 * 86_400_000);
   });
 
   it('answers unknown files and non-GET requests off /graphql with 404', async () => {

@@ -704,8 +704,21 @@ CREATE OR REPLACE FUNCTION journal_partitions_maintain(p_now timestamptz) RETURN
         v_dropped := v_dropped || p.name;
       END IF;
     END LOOP;
-    RETURN jsonb_build_object('created', to_jsonb(v_created), 'dropped', to_jsonb(v_dropped), 'coveredUntil', v_until);
+    RETURN jsonb_build_object('created', to_jsonb(v_created), 'dropped', to_jsonb(v_dropped), 'coveredUntil', journal_covered_until());
   END $function$;
+
+-- The instant up to which every journal table has a partition to take a new row: the earliest of
+-- the tables' newest upper bounds (ids turned back into their second). Past it, writes fail.
+CREATE OR REPLACE FUNCTION journal_covered_until() RETURNS timestamptz LANGUAGE sql STABLE AS $function$
+  SELECT min(upper_bound) FROM (
+    SELECT max(CASE WHEN i.inhparent = 'idempotency_keys'::regclass THEN bound::timestamptz
+                    ELSE to_timestamp(1577836800 + (bound::bigint >> 20)) END) AS upper_bound
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid,
+           LATERAL substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \(''?([^'')]+)''?\)') bound
+     WHERE i.inhparent IN ('ledger_entries'::regclass, 'ledger_postings'::regclass, 'settlement_items'::regclass, 'idempotency_keys'::regclass)
+     GROUP BY i.inhparent
+  ) newest
+$function$;
 
 -- Every partition of the append-only tables guarded (the "before" ones come from the migration),
 -- and the months ahead made: this file runs after every migration, the daily job again.

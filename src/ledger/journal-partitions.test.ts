@@ -4,7 +4,7 @@ import { RecordPurchaseDocument } from '../../test/generated/graphql';
 import { migrate } from '../database/data-source';
 import { auditLedger } from './ledger-audit';
 import { verifyLedger } from './ledger-verify';
-import { maintainJournalPartitions } from './journal-partitions';
+import { journalCoverage, maintainJournalPartitions } from './journal-partitions';
 
 const JOURNAL = ['ledger_entries', 'ledger_postings', 'settlement_items', 'idempotency_keys'];
 const monthStart = (at: Date, plus = 0) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + plus, 1));
@@ -156,6 +156,47 @@ describe('journal partitions', () => {
     expect(result.created).toEqual(['idempotency_keys' + suffix(monthStart(new Date()))]);
     expect(await partitions('idempotency_keys')).not.toContain('idempotency_keys_before');
     expect((await purchase(await enrolMember(t))).userErrors).toEqual([]);
+  });
+});
+
+describe('/ready and the journal partitions', () => {
+  const ready = async () => {
+    const response = await fetch(`${t.app.url}/ready`);
+    return {
+      status: response.status,
+      body: (await response.json()) as { status: string; journal?: { coveredUntil: string; runningOut: boolean } },
+    };
+  };
+
+  it('reports how far every table is covered, warns a week before the end, and is not ready once today is not covered', async () => {
+    const { coveredUntil } = await maintainJournalPartitions(t.dataSource, new Date());
+    expect(await ready()).toEqual({
+      status: 200,
+      body: { status: 'ready', journal: { coveredUntil: new Date(coveredUntil).toISOString(), runningOut: false } },
+    });
+    const end = new Date(coveredUntil).getTime();
+    expect(await journalCoverage(t.dataSource, new Date(end - 8 * 86_400_000))).toMatchObject({ runningOut: false, exhausted: false });
+    expect(await journalCoverage(t.dataSource, new Date(end - 6 * 86_400_000))).toMatchObject({ runningOut: true, exhausted: false });
+
+    // The postings' partitions from this month on taken away: no table may be short of today.
+    const detached: { name: string; bound: string }[] = await t.dataSource.query(
+      `SELECT c.oid::regclass::text AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'ledger_postings'::regclass AND c.relname >= $1`,
+      ['ledger_postings' + suffix(monthStart(new Date()))],
+    );
+    expect(detached.length).toBeGreaterThan(MONTHS_AHEAD);
+    for (const p of detached) await t.dataSource.query(`ALTER TABLE ledger_postings DETACH PARTITION ${p.name}`);
+    try {
+      const gone = await ready();
+      expect(gone.status).toBe(503);
+      expect(gone.body.status).toBe('journal partitions missing');
+      // Only the "before" partition is left: its end is the last id the unpartitioned table gave out.
+      expect(new Date(gone.body.journal!.coveredUntil).getTime()).toBeLessThan(monthStart(new Date()).getTime());
+    } finally {
+      for (const p of detached) await t.dataSource.query(`ALTER TABLE ledger_postings ATTACH PARTITION ${p.name} ${p.bound}`);
+    }
+    expect((await ready()).status).toBe(200);
   });
 });
 

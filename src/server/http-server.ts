@@ -9,6 +9,7 @@ import type { Authenticator } from '../auth/credentials';
 import type { Config } from '../config/config';
 import { schemaPending } from '../database/data-source';
 import { Context, createLoaders, ReadRoute, Services } from '../graphql/context';
+import { journalCoverage } from '../ledger/journal-partitions';
 import { statementCsv } from '../settlement/settlement-export';
 import { consoleAssets } from './console-assets';
 import { HttpError } from './http-error';
@@ -89,7 +90,7 @@ async function route(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
-  if (url.pathname === '/ready' && req.method === 'GET') return ready(res, deps.dataSource);
+  if (url.pathname === '/ready' && req.method === 'GET') return ready(res, deps.dataSource, log);
   if (url.pathname === '/settlement/statement.csv' && req.method === 'GET') return exportStatement(req, res, url, deps);
   if (url.pathname !== '/graphql') {
     const notFound = new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}`);
@@ -148,10 +149,19 @@ async function exportStatement(req: IncomingMessage, res: ServerResponse, url: U
   }
 }
 
-async function ready(res: ServerResponse, dataSource: DataSource): Promise<void> {
+/**
+ * Ready: the database answers, the schema is current and the journal has a partition for today's
+ * writes. How far ahead partitions reach is reported, and warned about when the job falls behind.
+ */
+async function ready(res: ServerResponse, dataSource: DataSource, log: Logger): Promise<void> {
   try {
-    const pending = await schemaPending(dataSource);
-    sendJson(res, pending ? 503 : 200, { status: pending ? 'migrations pending' : 'ready' });
+    if (await schemaPending(dataSource)) return sendJson(res, 503, { status: 'migrations pending' });
+    const { coveredUntil, exhausted, runningOut } = await journalCoverage(dataSource);
+    if (runningOut) log.warn({ coveredUntil }, 'journal partitions run out soon: is the maintain-partitions job running?');
+    sendJson(res, exhausted ? 503 : 200, {
+      status: exhausted ? 'journal partitions missing' : 'ready',
+      journal: { coveredUntil, runningOut },
+    });
   } catch {
     sendJson(res, 503, { status: 'database unreachable' });
   }
