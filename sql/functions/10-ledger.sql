@@ -622,6 +622,16 @@ CREATE OR REPLACE FUNCTION coalition_id_floor(p_at timestamptz) RETURNS bigint L
   SELECT (floor(extract(epoch FROM p_at))::bigint - 1577836800) << 20
 $function$;
 
+-- Its inverse: the second an id was handed out in.
+CREATE OR REPLACE FUNCTION coalition_id_time(p_id bigint) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $function$
+  SELECT to_timestamp(1577836800 + (p_id >> 20))
+$function$;
+
+-- A partition's upper bound as text ('2027-01-01 00:00:00+00' or an id); null for MAXVALUE.
+CREATE OR REPLACE FUNCTION journal_partition_upper(p_partition oid) RETURNS text LANGUAGE sql STABLE AS $function$
+  SELECT substring(pg_get_expr(relpartbound, oid) FROM 'TO \(''?([^'')]+)''?\)') FROM pg_class WHERE oid = p_partition
+$function$;
+
 -- Strictly increasing and never below the current second's floor: the sequence runs ahead of the
 -- clock only past 2^20 ids in a second. When it lags (the usual case), it is moved up to the clock,
 -- one session at a time, so that no value is handed out twice.
@@ -695,9 +705,8 @@ CREATE OR REPLACE FUNCTION journal_partitions_maintain(p_now timestamptz) RETURN
       v_from := v_to;
     END LOOP;
     FOR p IN
-      SELECT c.oid::regclass::text AS name,
-             substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \(''(.*)''\)')::timestamptz AS upper_bound
-        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'idempotency_keys'::regclass
+      SELECT i.inhrelid::regclass::text AS name, journal_partition_upper(i.inhrelid)::timestamptz AS upper_bound
+        FROM pg_inherits i WHERE i.inhparent = 'idempotency_keys'::regclass
     LOOP
       IF p.upper_bound <= least(p_now, now()) - idempotency_retention() THEN
         EXECUTE format('DROP TABLE %I', p.name);
@@ -711,10 +720,9 @@ CREATE OR REPLACE FUNCTION journal_partitions_maintain(p_now timestamptz) RETURN
 -- the tables' newest upper bounds (ids turned back into their second). Past it, writes fail.
 CREATE OR REPLACE FUNCTION journal_covered_until() RETURNS timestamptz LANGUAGE sql STABLE AS $function$
   SELECT min(upper_bound) FROM (
-    SELECT max(CASE WHEN i.inhparent = 'idempotency_keys'::regclass THEN bound::timestamptz
-                    ELSE to_timestamp(1577836800 + (bound::bigint >> 20)) END) AS upper_bound
-      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid,
-           LATERAL substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \(''?([^'')]+)''?\)') bound
+    SELECT max(CASE WHEN i.inhparent = 'idempotency_keys'::regclass THEN journal_partition_upper(i.inhrelid)::timestamptz
+                    ELSE coalition_id_time(journal_partition_upper(i.inhrelid)::bigint) END) AS upper_bound
+      FROM pg_inherits i
      WHERE i.inhparent IN ('ledger_entries'::regclass, 'ledger_postings'::regclass, 'settlement_items'::regclass, 'idempotency_keys'::regclass)
      GROUP BY i.inhparent
   ) newest

@@ -15,7 +15,7 @@ export async function maintainJournalPartitions(dataSource: DataSource, now: Dat
 }
 
 /** Fewer days of partitions ahead than this and /ready warns: the daily job has missed a week. */
-export const JOURNAL_WARN_DAYS = 7;
+const JOURNAL_WARN_DAYS = 7;
 
 export interface JournalCoverage {
   coveredUntil: Date;
