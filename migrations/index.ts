@@ -17,6 +17,7 @@ import { RateLimits1795916000000 } from './1795916000000-rate-limits';
 import { SqlFunctions1795917000000 } from './1795917000000-sql-functions';
 import { LedgerPost1795918000000 } from './1795918000000-ledger-post';
 import { JournalPartitions1795919000000 } from './1795919000000-journal-partitions';
+import { MemberLotsTotal1795920000000 } from './1795920000000-member-lots-total';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from ts and compiled js. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   SqlFunctions1795917000000,
   LedgerPost1795918000000,
   JournalPartitions1795919000000,
+  MemberLotsTotal1795920000000,
 ];

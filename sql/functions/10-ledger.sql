@@ -40,13 +40,13 @@ CREATE OR REPLACE FUNCTION members_balance_matches()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
-      DECLARE lots bigint; held bigint; m members;
+      DECLARE held bigint; m members;
       BEGIN
         -- Deferred to commit, when NEW may be an intermediate version: check the row as committed.
+        -- lots_remaining is its lots' sum, kept by point_lots' triggers (members_add_lots).
         SELECT * INTO m FROM members WHERE id = NEW.id;
-        SELECT coalesce(sum(remaining), 0) INTO lots FROM point_lots WHERE member_id = m.id AND remaining > 0;
-        IF lots <> greatest(m.points_balance, 0) THEN
-          RAISE EXCEPTION 'ledger: member % balance % does not match its lots (% points left)', m.id, m.points_balance, lots
+        IF m.lots_remaining <> greatest(m.points_balance, 0) THEN
+          RAISE EXCEPTION 'ledger: member % balance % does not match its lots (% points left)', m.id, m.points_balance, m.lots_remaining
             USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         SELECT coalesce(sum(points), 0) INTO held FROM point_holds WHERE member_id = m.id AND status = 'PENDING';
@@ -55,6 +55,51 @@ AS $function$
             USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         RETURN NULL;
+      END $function$;
+
+-- members.lots_remaining is the sum of the member's lots' remaining points, so the commit-time
+-- balance check costs the same however many lots a member holds. Only point_lots' statement
+-- triggers change it, through this (members_lots_remaining_kept refuses any other writer).
+CREATE OR REPLACE FUNCTION members_add_lots(p_members bigint[], p_points bigint[])
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+      UPDATE members m SET lots_remaining = m.lots_remaining + d.points
+        FROM (SELECT member_id, sum(points) AS points FROM unnest(p_members, p_points) x (member_id, points)
+               GROUP BY member_id HAVING sum(points) <> 0) d
+       WHERE m.id = d.member_id
+$function$;
+
+CREATE OR REPLACE FUNCTION point_lots_inserted()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        PERFORM members_add_lots(array_agg(member_id), array_agg(remaining)) FROM new_lots;
+        RETURN NULL;
+      END $function$;
+
+CREATE OR REPLACE FUNCTION point_lots_updated()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        PERFORM members_add_lots(array_agg(member_id), array_agg(points))
+           FROM (SELECT member_id, remaining AS points FROM new_lots UNION ALL SELECT member_id, -remaining FROM old_lots) c;
+        RETURN NULL;
+      END $function$;
+
+CREATE OR REPLACE FUNCTION members_lots_remaining_kept()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        -- Depth 1 is a statement on members itself; point_lots' triggers write it from depth 2.
+        IF pg_trigger_depth() < 2 THEN
+          RAISE EXCEPTION 'ledger: members.lots_remaining is kept by point_lots; change the lots instead'
+            USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
       END $function$;
 
 CREATE OR REPLACE FUNCTION ledger_refuse(p_code text, p_message text)
@@ -591,6 +636,18 @@ CREATE OR REPLACE TRIGGER settlement_items_append_only BEFORE DELETE OR UPDATE O
 CREATE OR REPLACE TRIGGER ledger_postings_balance AFTER INSERT ON ledger_postings REFERENCING NEW TABLE AS new_postings FOR EACH STATEMENT EXECUTE FUNCTION ledger_postings_balance();
 
 CREATE OR REPLACE TRIGGER members_no_overspend BEFORE UPDATE OF points_balance ON members FOR EACH ROW EXECUTE FUNCTION members_no_overspend();
+
+CREATE OR REPLACE TRIGGER point_lots_inserted AFTER INSERT ON point_lots REFERENCING NEW TABLE AS new_lots FOR EACH STATEMENT EXECUTE FUNCTION point_lots_inserted();
+
+CREATE OR REPLACE TRIGGER point_lots_updated AFTER UPDATE ON point_lots REFERENCING OLD TABLE AS old_lots NEW TABLE AS new_lots FOR EACH STATEMENT EXECUTE FUNCTION point_lots_updated();
+
+-- Lots are drawn down, never deleted: a deletion would leave members.lots_remaining behind.
+CREATE OR REPLACE TRIGGER point_lots_no_delete BEFORE DELETE OR TRUNCATE ON point_lots FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
+
+CREATE OR REPLACE TRIGGER members_lots_remaining_kept BEFORE UPDATE OF lots_remaining ON members FOR EACH ROW EXECUTE FUNCTION members_lots_remaining_kept();
+
+CREATE OR REPLACE TRIGGER members_lots_remaining_start BEFORE INSERT ON members FOR EACH ROW WHEN (NEW.lots_remaining <> 0)
+  EXECUTE FUNCTION members_lots_remaining_kept();
 
 -- A constraint trigger cannot be replaced in place (CREATE OR REPLACE refuses constraint triggers).
 DROP TRIGGER IF EXISTS members_balance_matches ON members;

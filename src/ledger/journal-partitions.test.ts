@@ -204,6 +204,7 @@ describe('journal partitioning of a database with rows', () => {
   it('keeps the rows written before it as the "before" partitions, ledger intact', async () => {
     const app = await startTestApp();
     try {
+      await app.dataSource.undoLastMigration(); // MemberLotsTotal, then the partitioning itself
       await app.dataSource.undoLastMigration();
       expect(await app.dataSource.query(`SELECT relkind FROM pg_class WHERE relname = 'ledger_entries'`)).toEqual([{ relkind: 'r' }]);
       // Rows as the unpartitioned tables held them (identity ids), written directly: the function
@@ -230,7 +231,11 @@ describe('journal partitioning of a database with rows', () => {
       expect(before).toEqual({ ledger_entries: 1, ledger_postings: 2, settlement_items: 1, idempotency_keys: 1 });
 
       const applied = await migrate(app.dataSource);
-      expect(applied[0]).toBe('JournalPartitions1795919000000');
+      expect(applied.slice(0, 3)).toEqual([
+        'JournalPartitions1795919000000',
+        'MemberLotsTotal1795920000000',
+        'sql/functions/10-ledger.sql',
+      ]);
       expect(await counts('_before')).toEqual(before);
       const card = await enrolMember(app);
       const purchase = await partner.client.ok(RecordPurchaseDocument, {

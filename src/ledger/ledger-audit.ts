@@ -23,6 +23,10 @@ const CHECKS: Record<string, string> = {
     SELECT m.id, m.points_balance, coalesce(sum(l.remaining), 0) AS lots
       FROM members m LEFT JOIN point_lots l ON l.member_id = m.id
      GROUP BY m.id HAVING greatest(m.points_balance, 0) <> coalesce(sum(l.remaining), 0)`,
+  'member lots total differs from its lots': `
+    SELECT m.id, m.lots_remaining, coalesce(sum(l.remaining), 0) AS lots
+      FROM members m LEFT JOIN point_lots l ON l.member_id = m.id
+     GROUP BY m.id HAVING m.lots_remaining <> coalesce(sum(l.remaining), 0)`,
   'member balance differs from its postings': `
     WITH per_account AS (SELECT account_id, sum(amount) AS total FROM ledger_postings GROUP BY account_id),
     per_member AS (

@@ -89,6 +89,7 @@ describe('the database refuses what would corrupt the ledger', () => {
     ['DELETE FROM ledger_entries'],
     ['TRUNCATE ledger_entries CASCADE'],
     ['DELETE FROM lot_consumptions'],
+    ['DELETE FROM point_lots'],
   ])('refuses %s', async (sql) => {
     await expect(t.dataSource.query(sql)).rejects.toThrow(/is not allowed; post a compensating entry/);
   });
@@ -107,6 +108,21 @@ describe('the database refuses what would corrupt the ledger', () => {
     );
     await expect(t.dataSource.query('UPDATE members SET points_balance = -5 WHERE id = $1', [memberId])).rejects.toThrow(
       /would fall to -5 by spending/,
+    );
+  });
+
+  it("refuses a lots total not written by the lots' triggers, with or without the balance", async () => {
+    for (const set of [
+      'lots_remaining = lots_remaining + 50',
+      'lots_remaining = 0',
+      'points_balance = points_balance + 50, lots_remaining = lots_remaining + 50',
+    ]) {
+      await expect(t.dataSource.query(`UPDATE members SET ${set} WHERE id = $1`, [memberId])).rejects.toThrow(
+        /lots_remaining is kept by point_lots/,
+      );
+    }
+    await expect(t.dataSource.query(`INSERT INTO members (card_number, lots_remaining) VALUES ('LOTS-INTRUDER', 10)`)).rejects.toThrow(
+      /lots_remaining is kept by point_lots/,
     );
   });
 
