@@ -1,3 +1,5 @@
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { startTestApp, TestApp } from '../../test/support/test-app';
 import {
   CreatePartnerDocument,
@@ -122,6 +124,34 @@ describe('reading members', () => {
     const unknown = await t.anonymous.as(token).request(MemberByCardDocument, { cardNumber: '55555555' });
     expect(unknown.errors![0].extensions!.code).toBe('FORBIDDEN');
     expect((await t.anonymous.as(partnerKey).ok(MemberByCardDocument, { cardNumber: '55555555' })).member).toBeNull();
+  });
+
+  it('gathers lookups arriving together into one statement, each answered with its own card', async () => {
+    const cards = [newCard(), newCard(), newCard()];
+    for (const cardNumber of cards) await enroll({ cardNumber });
+    const pool = (t.dataSource.driver as PostgresDriver).master as Pool;
+    const statements = jest.spyOn(pool, 'query');
+    try {
+      const found = await Promise.all([...cards, '55555555', cards[0]].map((card) => t.app.services.members.findByCard(card)));
+      expect(found.map((m) => m?.cardNumber ?? null)).toEqual([...cards, null, cards[0]]);
+      expect(statements).toHaveBeenCalledTimes(1);
+    } finally {
+      statements.mockRestore();
+    }
+    // The same burst over HTTP from different callers: each sees its own answer, or its refusal.
+    const token = await t.memberToken(cards[1]);
+    const answers = await Promise.all([
+      t.anonymous.as(partnerKey).request(MemberByCardDocument, { cardNumber: cards[0] }),
+      t.anonymous.as(token).request(MemberByCardDocument, { cardNumber: cards[1] }),
+      t.anonymous.as(token).request(MemberByCardDocument, { cardNumber: cards[2] }),
+      t.operator.request(MemberByCardDocument, { cardNumber: '55555555' }),
+    ]);
+    expect(answers.map((a) => a.data?.member?.cardNumber ?? a.errors?.[0].extensions?.code ?? null)).toEqual([
+      cards[0],
+      cards[1],
+      'FORBIDDEN',
+      null,
+    ]);
   });
 
   it('resolves a member node for partners, the operator and the member, and null for another member', async () => {
