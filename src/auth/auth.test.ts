@@ -4,6 +4,9 @@ import { getMetadataStorage } from 'type-graphql';
 import { buildCoalitionSchema } from '../graphql/schema';
 import { startTestApp, TEST_JWT_SECRET, TestApp } from '../../test/support/test-app';
 import { MeDocument, TypenameDocument } from '../../test/generated/graphql';
+import { onboardPartner } from '../../test/support/coalition-fixtures';
+import { countStatements } from '../../test/support/statement-count';
+import { Authenticator } from './credentials';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -27,6 +30,30 @@ describe('credentials', () => {
     expect(result.status).toBe(401);
     expect(result.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
     expect(result.errors![0].message.length).toBeGreaterThan(10);
+  });
+
+  it('looks up the partner keys of requests arriving together in one statement, each resolved to its own partner', async () => {
+    const [a, b, revoked] = [await onboardPartner(t), await onboardPartner(t), await onboardPartner(t)];
+    await t.dataSource.query('UPDATE partner_api_keys SET revoked_at = now() WHERE partner_id = $1', [revoked.localId]);
+    const authenticator = new Authenticator(t.config, t.dataSource);
+    let answers: unknown[] = [];
+    const statements = await countStatements(async () => {
+      answers = await Promise.all(
+        [a.key, b.key, revoked.key, a.key].map((key) =>
+          authenticator.authenticate(`Bearer ${key}`).then(
+            (principal) => principal,
+            (err: Error) => err.message,
+          ),
+        ),
+      );
+    });
+    expect(answers).toEqual([
+      expect.objectContaining({ kind: 'PARTNER', partnerId: a.localId }),
+      expect.objectContaining({ kind: 'PARTNER', partnerId: b.localId }),
+      'Unknown or revoked partner API key',
+      expect.objectContaining({ kind: 'PARTNER', partnerId: a.localId }),
+    ]);
+    expect(statements).toBe(1);
   });
 
   it('refuses member tokens that are expired, wrongly signed, unsigned or without an expiry', async () => {

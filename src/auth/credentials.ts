@@ -1,7 +1,9 @@
 import { createHash, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
+import DataLoader from 'dataloader';
 import { importSPKI, jwtVerify, KeyLike } from 'jose';
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../database/data-source';
+import { gatheredLookup } from '../database/loaders';
 import { withRetry } from '../ledger/ledger-call';
 import type { Config } from '../config/config';
 import { normalizeCardNumber } from '../member/member.service';
@@ -24,12 +26,20 @@ function sha256(value: string): Buffer {
 export class Authenticator {
   private readonly operatorKeyHash: Buffer;
   private readonly memberKey: Promise<KeyLike | Uint8Array | null>;
+  /** Live partner keys by the hex of their SHA-256; every partner request looks its key up. */
+  private readonly partnerKeys: DataLoader<string, { id: string; partner_id: string; hash: string } | null>;
 
   constructor(
     private readonly config: Config,
     private readonly dataSource: DataSource,
   ) {
     this.operatorKeyHash = sha256(config.operatorKey);
+    this.partnerKeys = gatheredLookup(
+      dataSource,
+      `SELECT id, partner_id, encode(key_hash, 'hex') AS hash FROM partner_api_keys
+        WHERE key_hash IN (SELECT decode(h, 'hex') FROM unnest($1::text[]) h) AND revoked_at IS NULL`,
+      (row) => row.hash,
+    );
     const { secret, publicKeyPem } = config.memberJwt;
     this.memberKey = publicKeyPem
       ? importSPKI(publicKeyPem, 'RS256')
@@ -50,18 +60,9 @@ export class Authenticator {
   }
 
   private async partner(key: string): Promise<Principal> {
-    // A read: safe to repeat when the connection died under it.
-    const rows = await withRetry(
-      () =>
-        queryRows<{ id: string; partner_id: string }>(
-          this.dataSource,
-          'SELECT id, partner_id FROM partner_api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-          [sha256(key)],
-        ),
-      { connectionLost: true },
-    );
-    if (rows.length === 0) throw unauthenticated('Unknown or revoked partner API key');
-    return { kind: 'PARTNER', partnerId: rows[0].partner_id, apiKeyId: rows[0].id };
+    const row = await this.partnerKeys.load(sha256(key).toString('hex'));
+    if (!row) throw unauthenticated('Unknown or revoked partner API key');
+    return { kind: 'PARTNER', partnerId: row.partner_id, apiKeyId: row.id };
   }
 
   private async member(token: string): Promise<Principal> {
