@@ -60,7 +60,8 @@ export class Authenticator {
   }
 
   private async partner(key: string): Promise<Principal> {
-    const row = await this.partnerKeys.load(sha256(key).toString('hex'));
+    // A read: safe to repeat when the connection died under it.
+    const row = await withRetry(() => this.partnerKeys.load(sha256(key).toString('hex')), { connectionLost: true });
     if (!row) throw unauthenticated('Unknown or revoked partner API key');
     return { kind: 'PARTNER', partnerId: row.partner_id, apiKeyId: row.id };
   }

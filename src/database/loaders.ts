@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
-import { withRetry } from '../ledger/ledger-call';
 import { queryRows } from './data-source';
 
 /** A per-request loader of entities by id: one query per batch, answers in the order asked. */
@@ -16,7 +15,8 @@ export function byIdLoader<E extends { id: string }>(repository: Repository<E>):
  * turn of the event loop leave in one statement (`sql` takes the keys as $1, a text array). Under
  * load a request's own round trip (a socket write each way) costs more than the lookup. Nothing is
  * kept past the statement, so each caller sees what a statement of its own would have; callers
- * authorize before they look up.
+ * authorize before they look up, and decide whether a failed lookup is retried (a replica's
+ * failure must reach the replica plugin, which runs the read again on the primary).
  */
 export function gatheredLookup<R extends Record<string, unknown>>(
   dataSource: DataSource,
@@ -25,8 +25,7 @@ export function gatheredLookup<R extends Record<string, unknown>>(
 ): DataLoader<string, R | null> {
   return new DataLoader(
     async (keys) => {
-      // A read: safe to repeat when the connection died under it.
-      const rows = await withRetry(() => queryRows<R>(dataSource, sql, [keys]), { connectionLost: true });
+      const rows = await queryRows<R>(dataSource, sql, [keys]);
       const found = new Map(rows.map((row) => [keyOf(row), row]));
       return keys.map((key) => found.get(key) ?? null);
     },
