@@ -326,16 +326,6 @@ async function main(): Promise<void> {
       rows.push({ name: 'coalition_record_purchases: cost of events', value: (onMs / offMs - 1) * 100, unit: '%', note: 'target ≤ 5 %' });
     }
 
-    // The write sections leave dead row versions (every purchase rewrites its member's row) and
-    // dirty pages behind, which autovacuum clears between bursts. Settled first, the reads measure
-    // the same tables whichever sections ran before them.
-    if (want('reads') && ['purchase', 'batch', 'events'].some(want)) {
-      await withClient(benchUrl, async (c) => {
-        await c.query('VACUUM (ANALYZE)');
-        await c.query('CHECKPOINT');
-      });
-    }
-
     // 6. Balance and history reads, and the floor under them: the cheapest GraphQL request there is
     // (no resolver, no database) through the same HTTP server, authentication and Apollo pipeline.
     if (want('reads')) {
