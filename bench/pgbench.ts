@@ -28,27 +28,35 @@ function connectionEnv(url: string): NodeJS.ProcessEnv {
   };
 }
 
+/** TPC-B-like at each client count, select-only at the first. */
+export interface Ceiling {
+  tpcb: { clients: number; scale: number; tps: number }[];
+  selectOnly: number;
+}
+
 /**
- * The database's own ceiling on this machine: TPC-B-like at 16 clients (scale 10) and at 64
- * (scale 64: pgbench's documentation asks for a scale at least the number of clients, or the
- * figure measures contention on its ten branch rows), and select-only at 16 clients.
+ * The database's own ceiling on this machine at each of `runs` (16 clients at scale 10, and 64 at
+ * scale 64 for the 64-client loads: pgbench's documentation asks for a scale at least the number
+ * of clients, or the figure measures contention on its branch rows); select-only at the first.
  */
 export async function pgbenchCeiling(
   pgbench: string,
   url: string,
   seconds: number,
-): Promise<{ tpcb: number; tpcb64: number; selectOnly: number }> {
+  runs: { clients: number; scale: number }[],
+): Promise<Ceiling> {
   const env = connectionEnv(url);
-  const init = (scale: number) => run(pgbench, ['-i', '-q', '-s', String(scale)], { env, maxBuffer: 1 << 24 });
-  const tps = async (clients: number, extra: string[]) => {
-    const { stdout } = await run(pgbench, ['-c', String(clients), '-j', '2', '-T', String(seconds), ...extra], { env, maxBuffer: 1 << 24 });
+  const tps = async (count: number, extra: string[]) => {
+    const { stdout } = await run(pgbench, ['-c', String(count), '-j', '2', '-T', String(seconds), ...extra], { env, maxBuffer: 1 << 24 });
     const match = /tps = ([\d.]+)/.exec(stdout);
     if (!match) throw new Error(`pgbench printed no tps:\n${stdout}`);
     return Number(match[1]);
   };
-  await init(10);
-  const tpcb = await tps(16, []);
-  const selectOnly = await tps(16, ['-S']);
-  await init(64);
-  return { tpcb, tpcb64: await tps(64, []), selectOnly };
+  const ceiling: Ceiling = { tpcb: [], selectOnly: 0 };
+  for (const { clients, scale } of runs) {
+    await run(pgbench, ['-i', '-q', '-s', String(scale)], { env, maxBuffer: 1 << 24 });
+    ceiling.tpcb.push({ clients, scale, tps: await tps(clients, []) });
+    if (clients === runs[0].clients) ceiling.selectOnly = await tps(clients, ['-S']);
+  }
+  return ceiling;
 }
