@@ -357,7 +357,9 @@ AS $function$
                            AND NOT EXISTS (SELECT 1 FROM stamp_cards sc WHERE sc.partner_id = pa.id AND sc.active) AS plain,
                            ARRAY(SELECT pr.segment FROM promotions pr WHERE pr.segment IS NOT NULL AND pr.starts_at <= now() AND pr.ends_at > now()
                                     AND (pr.partner_id = pa.id OR pr.category = pa.category OR (pr.partner_id IS NULL AND pr.category IS NULL))) AS segments
-                      FROM partners pa WHERE pa.id IN (SELECT (jsonb_array_elements(p_items)->>'partner')::bigint)) p ON p.id = x.partner
+                      FROM partners pa WHERE pa.id IN (SELECT (jsonb_array_elements(p_items)->>'partner')::bigint)
+                    -- Once per partner: pulled up into the join, the contract was looked up twice an item.
+                    OFFSET 0) p ON p.id = x.partner
               LEFT JOIN members m ON m.card_number = x.card
               LEFT JOIN idempotency_keys k ON k.scope = x.scope AND k.key = x.key AND k.created_at > now() - idempotency_retention()
               -- A join, not EXISTS: the planner would hash a whole-table scan of purchases for it.
