@@ -60,13 +60,15 @@ export function median(xs: number[]): number {
   return (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2;
 }
 
-/**
- * Runs a load `rounds` times and answers its median run by throughput (its latencies with it) and
- * every run's throughput: on a shared machine one run of the same load varies by ±15 %.
- */
+/** The median of several runs of one load by throughput (its latencies with it), and every run's throughput. */
+export function medianResult(results: LoadResult[]): LoadResult & { runs: number[] } {
+  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return { ...sorted[(sorted.length - 1) >> 1], runs: results.map((r) => r.requestsPerSecond) };
+}
+
+/** Runs a load `rounds` times: on a shared machine one run of the same load varies by ±15 %. */
 export async function medianRun(rounds: number, load: (round: number) => Promise<LoadResult>): Promise<LoadResult & { runs: number[] }> {
   const results: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) results.push(await load(round));
-  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  return { ...sorted[(sorted.length - 1) >> 1], runs: results.map((r) => r.requestsPerSecond) };
+  return medianResult(results);
 }

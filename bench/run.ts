@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, startEmbeddedDatabase } from '../src/database/embedded-database';
 import { databaseUrl, withClient } from '../src/database/pg-admin';
-import { graphqlLoad, LoadResult, median, medianRun } from './load';
+import { graphqlLoad, LoadResult, median, medianResult, medianRun } from './load';
 import { Ceiling, findPgbench, pgbenchCeiling } from './pgbench';
 
 /**
@@ -362,7 +362,7 @@ async function main(): Promise<void> {
           );
         }
       }
-      const [floor, ...reads] = await Promise.all(runs.map((results) => medianRun(results.length, async (round) => results[round])));
+      const [floor, ...reads] = runs.map(medianResult);
       rows.push({
         name: loads[0].name,
         value: floor.requestsPerSecond,
@@ -383,7 +383,10 @@ async function main(): Promise<void> {
           p99: r.p99,
           ratio: median(ratios),
           ratioTo: 'floor',
-          note: `${runsNote(r.runs)}; ${ratios.map((x) => `${x.toFixed(2)}×`).join(', ')} of each round's floor`,
+          note:
+            ratios.length > 1
+              ? `${runsNote(r.runs)}; ${ratios.map((x) => `${x.toFixed(2)}×`).join(', ')} of each round's floor`
+              : undefined,
         });
       });
     }
