@@ -4,7 +4,8 @@ CREATE OR REPLACE FUNCTION coalition_redeem_reward(p_scope text, p_key text, p_f
  RETURNS jsonb
  LANGUAGE plpgsql
 AS $function$
-   DECLARE v_replay jsonb; r rewards; v_member bigint; v_debit jsonb; v_redemption bigint; v_voucher text; v_gift bigint;
+   DECLARE v_replay jsonb; r rewards; v_contract partner_contracts; v_member bigint; v_debit jsonb; v_redemption bigint; v_voucher text;
+           v_gift bigint;
    BEGIN
      v_replay := ledger_claim(p_scope, p_key, p_fingerprint);
      IF v_replay IS NOT NULL THEN RETURN v_replay; END IF;
@@ -16,15 +17,16 @@ AS $function$
      END IF;
      v_member := coalition_member_by_card(p_card);
      PERFORM ledger_lock_member(v_member);
+     v_contract := partner_contract_at(r.fulfilled_by, now());
      v_debit := ledger_post_debit(v_member, r.points_cost, 'REDEEM', 'PARTNER', r.fulfilled_by, 'REDEEMED', r.fulfilled_by,
-       (partner_contract_at(r.fulfilled_by, now())).id, p_principal, r.name, NULL);
+       v_contract.id, p_principal, r.name, NULL);
      INSERT INTO redemptions (reward_id, member_id, points, entry_id, principal)
      VALUES (r.id, v_member, r.points_cost, (v_debit->>'entryId')::bigint, p_principal) RETURNING id INTO v_redemption;
      -- A voucher's fulfiller is reimbursed per point now (a gift card's, as the card is used); a
      -- sponsor that is not the fulfiller pays its contribution per redemption.
      IF r.kind = 'VOUCHER' THEN
        PERFORM ledger_money((v_debit->>'entryId')::bigint, r.fulfilled_by, 'REDEMPTION', r.points_cost,
-         (partner_contract_at(r.fulfilled_by, now())).redemption_value_per_point, r.name);
+         v_contract.redemption_value_per_point, r.name);
      END IF;
      IF r.sponsored_by <> r.fulfilled_by AND r.sponsor_contribution_minor > 0 THEN
        PERFORM ledger_money((v_debit->>'entryId')::bigint, r.sponsored_by, 'SPONSORSHIP', 1,
