@@ -338,21 +338,20 @@ async function main(): Promise<void> {
       // The kept target is on the balance read (≥ 0.8× the floor, p99 < 20 ms); the history read is its
       // member app's next screen. The three loads take turns in each round, so that the machine's
       // drift over the rounds weighs on the floor as on the reads.
+      const memberRead = (name: string, query: string) => ({
+        name,
+        body: (i: number) => JSON.stringify({ query, variables: { c: card(i) } }),
+        check: (body: string) => {
+          if (!body.includes('"balance"')) unexpected(body);
+        },
+      });
       const loads: { name: string; body: (i: number) => string; check?: (body: string) => void }[] = [
         { name: 'floor: { __typename } over HTTP, 16 clients', body: () => JSON.stringify({ query: '{ __typename }' }) },
-        ...[
-          ['member { balance }, 16 clients', 'query ($c: String!) { member(cardNumber: $c) { balance } }'],
-          [
-            'member { balance transactions(first: 20) }, 16 clients',
-            'query ($c: String!) { member(cardNumber: $c) { balance transactions(first: 20) { edges { node { id kind points createdAt } } } } }',
-          ],
-        ].map(([name, query]) => ({
-          name,
-          body: (i: number) => JSON.stringify({ query, variables: { c: card(i) } }),
-          check: (body: string) => {
-            if (!body.includes('"balance"')) unexpected(body);
-          },
-        })),
+        memberRead('member { balance }, 16 clients', 'query ($c: String!) { member(cardNumber: $c) { balance } }'),
+        memberRead(
+          'member { balance transactions(first: 20) }, 16 clients',
+          'query ($c: String!) { member(cardNumber: $c) { balance transactions(first: 20) { edges { node { id kind points createdAt } } } } }',
+        ),
       ];
       const runs: LoadResult[][] = loads.map(() => []);
       for (let round = 0; round < ROUNDS; round++) {
